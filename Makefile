@@ -1,0 +1,38 @@
+# The two quick-start commands of the README are `make run` and `make test`; `.ci/run` calls `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test lint docs system-deps clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+## run: install coopgraph and run its main job (check the shipped graph and answer a question)
+run: $(BIN)/python
+	$(BIN)/pip install --quiet .
+	$(BIN)/coopgraph check
+
+## system-deps: what the tests need from outside Python (Java for the reasoner, Virtuoso)
+system-deps:
+	bash .ci/system-deps
+
+## test: install everything the tests need, lint, and run the whole suite
+test: system-deps $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test,docs]'
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/python -m pytest
+
+lint: $(BIN)/python
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+## docs: HTML documentation of the ontology, generated with pyLODE into docs/html/
+docs: $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[docs]'
+	$(BIN)/coopgraph docs --output docs/html
+
+clean:
+	rm -rf $(VENV) build dist docs/html .pytest_cache .ruff_cache

@@ -1,0 +1,157 @@
+"""Parse Turtle files into named graphs, one graph a file, with precise errors.
+
+Syntax errors are reported as ``file:line:column: reason`` (the line and column come from Oxigraph's parser,
+which names them exactly); ill-typed literals such as ``"2025-13-40"^^xsd:date`` are reported with the line
+they stand on instead of being silently accepted.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph
+from rdflib import Dataset, Graph, Literal, URIRef
+
+from coopgraph import resources
+
+GRAPH_BASE = "https://w3id.org/coopgraph/graph/"
+FORMATS = {".ttl": ("turtle", pyoxigraph.RdfFormat.TURTLE), ".nt": ("nt", pyoxigraph.RdfFormat.N_TRIPLES)}
+
+
+@dataclass
+class LoadError(Exception):
+    """A file that cannot be loaded: where (file, line, column when known) and why."""
+
+    file: str
+    line: int | None
+    column: int | None
+    reason: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        return f"{where}: {self.reason}"
+
+
+def graph_iri_for(path: str | Path) -> URIRef:
+    """The named graph of a file: derived from its path inside the shipped tree, else from its file name.
+
+    ``data/instruments/sg-kz-mla-2025.ttl`` → ``https://w3id.org/coopgraph/graph/data/instruments/sg-kz-mla-2025``;
+    a user's file elsewhere, ``my-treaty.ttl`` → ``https://w3id.org/coopgraph/graph/user/my-treaty``.
+    """
+    path = Path(path).resolve()
+    try:
+        relative = path.relative_to(resources.root().resolve())
+    except ValueError:
+        relative = Path("user") / path.name
+    return URIRef(GRAPH_BASE + relative.with_suffix("").as_posix())
+
+
+@contextmanager
+def _quiet_rdflib():
+    """rdflib logs a traceback for every ill-typed literal; we report those ourselves, once, with a line."""
+    logger = logging.getLogger("rdflib.term")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def _formats(path: Path) -> tuple[str, pyoxigraph.RdfFormat]:
+    try:
+        return FORMATS[path.suffix.lower()]
+    except KeyError:
+        raise LoadError(str(path), None, None, f"unsupported file type {path.suffix!r}; expected .ttl or .nt") from None
+
+
+def _check_syntax(path: Path, text: str, oxi_format: pyoxigraph.RdfFormat) -> None:
+    try:
+        for _ in pyoxigraph.parse(text, format=oxi_format, base_iri=path.resolve().as_uri()):
+            pass
+    except SyntaxError as error:
+        reason = str(error.msg)
+        reason = reason.split(": ", 1)[1] if reason.startswith("Parser error") and ": " in reason else reason
+        raise LoadError(str(path), error.lineno, error.offset, reason) from None
+
+
+def _line_of(text: str, needle: str) -> tuple[int | None, int | None]:
+    for number, line in enumerate(text.splitlines(), start=1):
+        column = line.find(needle)
+        if column >= 0:
+            return number, column + 1
+    return None, None
+
+
+def ill_typed_literals(graph: Graph) -> list[Literal]:
+    """Literals whose lexical form is not valid for their datatype (e.g. ``"2025-13-40"^^xsd:date``)."""
+    found = {o for o in graph.objects() if isinstance(o, Literal) and o.ill_typed}
+    return sorted(found)
+
+
+def parse_file(path: str | Path, dataset: Dataset | None = None) -> Graph:
+    """Parse one file into its own named graph of ``dataset`` (a new one if not given); return that graph."""
+    path = Path(path)
+    if not path.is_file():
+        raise LoadError(str(path), None, None, "no such file")
+    rdflib_format, oxi_format = _formats(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise LoadError(str(path), None, None, f"not UTF-8 text ({error.reason})") from None
+    _check_syntax(path, text, oxi_format)
+    dataset = dataset if dataset is not None else Dataset()
+    graph = Graph(identifier=graph_iri_for(path))
+    with _quiet_rdflib():
+        try:
+            graph.parse(data=text, format=rdflib_format, publicID=path.resolve().as_uri())
+        except Exception as error:  # rdflib disagrees with Oxigraph: still report where
+            line = getattr(error, "lines", None)
+            raise LoadError(str(path), line, None, str(getattr(error, "_why", error))) from None
+    for literal in ill_typed_literals(graph):
+        line, column = _line_of(text, f'"{literal}"')
+        raise LoadError(
+            str(path), line, column, f'ill-typed literal "{literal}"^^<{literal.datatype}>: not a valid value of its datatype'
+        )
+    target = dataset.graph(graph.identifier)
+    for triple in graph:
+        target.add(triple)
+    for prefix, namespace in graph.namespaces():
+        dataset.bind(prefix, namespace, override=False)
+    return target
+
+
+def load_files(paths: Iterable[str | Path], dataset: Dataset | None = None) -> Dataset:
+    """Load files into one dataset, one named graph each. Nothing is added unless every file loads."""
+    staged = Dataset()
+    for path in paths:
+        parse_file(path, staged)
+    dataset = dataset if dataset is not None else Dataset()
+    for quad in staged.quads((None, None, None, None)):
+        dataset.add(quad)
+    for prefix, namespace in staged.namespaces():
+        dataset.bind(prefix, namespace, override=False)
+    return dataset
+
+
+def load_shipped(extra: Iterable[str | Path] = ()) -> Dataset:
+    """The shipped ontology and data, plus any extra files, each in its own named graph."""
+    return load_files([*resources.graph_files(), *extra])
+
+
+def union_graph(dataset: Dataset) -> Graph:
+    """Every triple of every named graph in one plain graph (what validation and reasoning look at)."""
+    union = Graph()
+    for s, p, o, _ in dataset.quads((None, None, None, None)):
+        union.add((s, p, o))
+    for prefix, namespace in dataset.namespaces():
+        union.bind(prefix, namespace, override=False)
+    return union
