@@ -27,3 +27,372 @@ def main() -> None:
 
     Exit codes: 0 ok (conforms), 1 does not conform, 2 bad input or error.
     """
+
+
+@main.command()
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=str))
+@click.option(
+    "--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.option("--no-explain", is_flag=True, help="Do not narrow an inconsistency down to its nodes.")
+def reason(files: tuple[str, ...], output_format: str, no_explain: bool) -> None:
+    """Check that the ontology and the data (and FILES) are consistent under OWL 2 DL, with HermiT.
+
+    Needs Java. Exit 0 consistent, 1 inconsistent or a class can have no member, 2 error (e.g. no Java, a
+    file that does not parse).
+    """
+    import json
+
+    from coopgraph.load import LoadError
+    from coopgraph.reason import ReasonerError, check_files
+
+    try:
+        report = check_files(files, explain=not no_explain)
+    except (LoadError, ReasonerError) as error:
+        fail(str(error))
+    if output_format == "json":
+        click.echo(json.dumps(report.to_json(), indent=2))
+    else:
+        click.echo(report.message)
+        for culprit in report.culprits:
+            click.echo(f"  <{culprit}> in {', '.join(report.where.get(culprit, ())) or 'the given graph'}")
+        for klass in report.unsatisfiable:
+            click.echo(f"  unsatisfiable: <{klass}>")
+        for note in report.notes:
+            click.echo(f"note: {note}", err=True)
+    sys.exit(EXIT_OK if report.ok else EXIT_NONCONFORMING)
+
+
+@main.command()
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=str))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "turtle"]),
+    default="text",
+    show_default=True,
+    help="text: a table naming the file and line of each failing node; json: {conforms, results}; "
+    "turtle: the SHACL validation report graph.",
+)
+def validate(files: tuple[str, ...], output_format: str) -> None:
+    """Validate the shipped graph (ontology + data) against the SHACL shapes, together with FILES if given.
+
+    FILES are checked with the shipped graph, so a new file may point at the states, people and concepts
+    already in it. Nothing is written. Exit 0 conforms, 1 does not conform, 2 bad input (a file that does
+    not parse, with file:line:column, or an ill-typed literal such as "2025-13-40"^^xsd:date).
+    """
+    import json
+    from pathlib import Path
+
+    from coopgraph.load import LoadError
+    from coopgraph.validate import ValidationError
+    from coopgraph.validate import validate as run_validation
+
+    try:
+        report = run_validation([Path(file) for file in files])
+    except (LoadError, ValidationError, OSError) as error:
+        fail(str(error))
+    if output_format == "json":
+        click.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+    elif output_format == "turtle":
+        click.echo(report.to_turtle(), nl=False)
+    else:
+        click.echo(report.to_text(), nl=False)
+    sys.exit(EXIT_OK if report.conforms else EXIT_NONCONFORMING)
+
+
+@main.command()
+@click.argument("files", nargs=-1, type=click.Path(path_type=str))
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 listing the files that are not canonical.")
+@click.option("--diff", "show_diff", is_flag=True, help="Also show how each such file would change.")
+def fmt(files: tuple[str, ...], check: bool, show_diff: bool) -> None:
+    """Rewrite Turtle FILES (or directories) in canonical form: exactly what rdflib's longturtle writes.
+
+    Default: every shipped .ttl file in ontology/, data/ and shapes/. Every file is checked before any is
+    rewritten; a rewrite replaces the file in one step. Exit 0 done (or all canonical with --check), 1 some
+    files are not canonical (--check), 2 a file does not parse.
+    """
+    from coopgraph import canonical
+    from coopgraph.load import LoadError
+
+    paths = list(files) or canonical.shipped_turtle_files()
+    try:
+        results = canonical.check_files(paths)
+        changed = [result for result in results if not result.canonical]
+        for result in changed:
+            if show_diff:
+                click.echo(result.diff(), nl=False)
+            if not check:
+                canonical.write_atomically(result.path, result.text)
+            click.echo(f"{'not canonical' if check else 'reformatted'}: {result.path}")
+    except (LoadError, OSError) as error:
+        fail(str(error))
+    if not changed:
+        click.echo(f"{len(results)} file(s) canonical")
+    sys.exit(EXIT_NONCONFORMING if check and changed else EXIT_OK)
+
+
+@main.command()
+@click.option(
+    "--output", "-o", type=click.Path(file_okay=False, path_type=str), default="docs/html", show_default=True
+)
+def docs(output: str) -> None:
+    """Generate HTML documentation of the ontology (with pyLODE) into OUTPUT/index.html."""
+    from coopgraph.docs import DocsError, build_docs
+    from coopgraph.load import LoadError
+
+    try:
+        click.echo(f"wrote {build_docs(output)}")
+    except (DocsError, LoadError, OSError) as error:
+        fail(str(error))
+
+
+@main.command()
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=str))
+@click.option("--endpoint", required=True, help="The store's SPARQL query endpoint URL.")
+@click.option("--update-endpoint", help="Its SPARQL Update endpoint (needed by the staging strategy).")
+@click.option("--gsp-endpoint", help="Its Graph Store Protocol endpoint (e.g. http://localhost:7878/store).")
+@click.option(
+    "--graph-param",
+    default="graph",
+    show_default=True,
+    help="The GSP parameter naming the graph (graph-uri for Virtuoso).",
+)
+@click.option("--auth", "auth_scheme", type=click.Choice(["basic", "digest", "bearer"]), help="HTTP auth.")
+@click.option("--user", help="User name for basic or digest authentication.")
+@click.option(
+    "--password-env",
+    default="COOPGRAPH_PASSWORD",
+    show_default=True,
+    help="Environment variable holding the password or bearer token (never given on the command line).",
+)
+@click.option(
+    "--timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True, help="Seconds per request."
+)
+@click.option(
+    "--strategy",
+    type=click.Choice(["auto", "put", "stage"]),
+    default="auto",
+    show_default=True,
+    help="How a graph is replaced atomically: put (one GSP PUT), stage (PUT a staging graph, then MOVE it); "
+    "auto uses stage for Virtuoso and put elsewhere.",
+)
+@click.option("--no-validate", is_flag=True, help="Upload even if the graph does not conform to the shapes.")
+def load(
+    files: tuple[str, ...],
+    endpoint: str,
+    update_endpoint: str | None,
+    gsp_endpoint: str | None,
+    graph_param: str,
+    auth_scheme: str | None,
+    user: str | None,
+    password_env: str,
+    timeout: float,
+    strategy: str,
+    no_validate: bool,
+) -> None:
+    """Load the shipped graph (ontology + data), plus FILES, into a SPARQL 1.1 store, a named graph a file.
+
+    The graph is validated first (exit 1 and nothing uploaded if it does not conform, unless --no-validate).
+    Each named graph is replaced atomically through the Graph Store Protocol and its triple count checked;
+    running the load again gives the same store. Exit 2 on bad input or a server error.
+    """
+    from coopgraph.load import LoadError
+    from coopgraph.stores import Auth, NonConformingError, RemoteStore, StoreError
+    from coopgraph.stores import load as load_into
+    from coopgraph.validate import ValidationError
+
+    if user and not auth_scheme:
+        fail("--user needs --auth basic or --auth digest")
+    if not gsp_endpoint:
+        fail("loading needs --gsp-endpoint, the store's Graph Store Protocol URL (Oxigraph: …/store)")
+    try:
+        auth = Auth.from_env(auth_scheme, password_env, user) if auth_scheme else None  # type: ignore[arg-type]
+        store = RemoteStore(
+            endpoint,
+            update_endpoint=update_endpoint,
+            gsp_endpoint=gsp_endpoint,
+            graph_param=graph_param,
+            auth=auth,
+            timeout=timeout,
+        )
+        loaded = load_into(
+            store,
+            files,
+            validate=not no_validate,
+            strategy=strategy,
+            on_graph=lambda done: click.echo(f"loaded <{done.graph}>: {done.triples} triples"),
+        )
+    except NonConformingError as error:
+        click.echo(error.report.to_text(), err=True, nl=False)
+        click.echo(f"coopgraph: {error} (--no-validate uploads anyway)", err=True)
+        sys.exit(EXIT_NONCONFORMING)
+    except (LoadError, StoreError, ValidationError, ValueError, OSError) as error:
+        fail(str(error))
+    click.echo(f"{len(loaded)} graph(s), {sum(done.triples for done in loaded)} triples, counts checked")
+
+
+@main.command()
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["turtle", "nt", "trig", "jsonld"]),
+    default="turtle",
+    show_default=True,
+    help="trig keeps one named graph per file; the others hold the union.",
+)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=str), help="Write to this file.")
+def export(output_format: str, output: str | None) -> None:
+    """Write the whole graph (ontology + data) to stdout or a file, the same bytes every run.
+
+    JSON-LD is compacted with the published context (coopgraph/context.jsonld), included inline. A file is
+    written whole or not at all (a temporary file renamed into place).
+    """
+    from coopgraph import export as exporting
+    from coopgraph.load import LoadError
+
+    try:
+        data = exporting.export(output_format)
+    except LoadError as error:
+        fail(str(error))
+    if not output:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    try:
+        exporting.write_atomically(output, data)
+    except OSError as error:
+        fail(f"cannot write {output}: {error.strerror or error}")
+
+
+@main.command()
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=str))
+def check(files: tuple[str, ...]) -> None:
+    """The main job: say what the graph holds, validate it, and answer a question.
+
+    Loads the shipped ontology and data (plus FILES), prints the size of each named graph and the things of
+    each kind, validates everything against the shapes, and answers "which instruments has Singapore
+    signed?". Exit 0 the graph conforms, 1 it does not, 2 a file cannot be loaded.
+    """
+    from rich.console import Console
+    from rich.table import Table
+
+    from coopgraph import queries
+    from coopgraph.check import check as run_check
+    from coopgraph.check import graph_label
+    from coopgraph.load import LoadError
+
+    try:
+        result = run_check(files)
+    except LoadError as error:
+        fail(str(error))
+    console = Console(soft_wrap=True)
+    summary = result.summary
+    graphs = Table("named graph (file)", "triples", title=f"The graph: {summary.triples} triples")
+    for iri, count in summary.graphs.items():
+        graphs.add_row(graph_label(iri), str(count))
+    console.print(graphs)
+    contents = Table("kind", "count", title="What it holds")
+    for kind, count in summary.contents.items():
+        contents.add_row(kind, str(count))
+    contents.add_row("code lists (SKOS schemes)", f"{summary.schemes} ({summary.concepts} concepts)")
+    console.print(contents)
+    report = result.report
+    if report.conforms:
+        console.print("[bold green]Validation: the graph conforms to the shapes.[/]")
+    else:
+        console.print(report.to_text(), markup=False, highlight=False)
+        count = len(report.results)
+        console.print(f"[bold red]Validation: {count} result(s); the graph does not conform.[/]")
+    console.print(f"\n[bold]{result.question.question}[/] (query {result.question.name})")
+    console.print(queries.render(result.answer, "table"))
+    sys.exit(EXIT_OK if report.conforms else EXIT_NONCONFORMING)
+
+
+@main.command()
+@click.argument("name", required=False)
+@click.option("--list", "list_queries", is_flag=True, help="List the canned queries and their parameters.")
+@click.option(
+    "--file", "query_file", metavar="FILE.rq", help="Run your own SPARQL SELECT or ASK query from a file."
+)
+@click.option(
+    "--param", "-p", "params", multiple=True, metavar="KEY=VALUE", help="A parameter value; repeat for more."
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "json", "csv", "tsv"]),
+    default="table",
+    show_default=True,
+    help="table for people; json, csv, tsv are the SPARQL 1.1 query results formats.",
+)
+@click.option(
+    "--endpoint",
+    metavar="URL",
+    help="Ask this SPARQL 1.1 endpoint (after `coopgraph load`), not the embedded store.",
+)
+@click.option(
+    "--timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True, help="Seconds per request."
+)
+def query(
+    name: str | None,
+    list_queries: bool,
+    query_file: str | None,
+    params: tuple[str, ...],
+    output_format: str,
+    endpoint: str | None,
+    timeout: float,
+) -> None:
+    """Answer a question with the canned query NAME, or run your own query (--file).
+
+    \b
+    coopgraph query --list
+    coopgraph query instruments-between-states --param state=SG
+    coopgraph query first-of-its-kind-in-region -p state=SG -p region=143 -p designation=treaty
+    coopgraph query --file my.rq --format csv
+
+    Parameter values are checked (a state code must be a state of the graph, a date a date…) and bound as
+    RDF terms, never pasted into the query. Runs on the shipped graph in memory unless --endpoint is given.
+    Exit 0 answered (even with no rows), 2 unknown query, bad parameter, bad query file or store error.
+    """
+    import json
+
+    from coopgraph import queries
+    from coopgraph.load import LoadError, graph_iri_for
+    from coopgraph.resources import graph_files
+    from coopgraph.stores import EmbeddedStore, RemoteStore, StoreError
+
+    if list_queries:
+        if name or query_file or params or endpoint:
+            fail("--list takes no NAME, --file, --param or --endpoint")
+        if output_format not in ("table", "json"):
+            fail("--list prints --format table or json")
+        listing = list(queries.registry().values())
+        if output_format == "json":
+            click.echo(json.dumps([q.to_json() for q in listing], indent=2, ensure_ascii=False))
+        else:
+            click.echo(queries.render_listing(listing))
+        return
+    if bool(name) == bool(query_file):
+        fail("give a query NAME or --file FILE.rq (`coopgraph query --list` lists the names)")
+    raw: dict[str, str] = {}
+    for param in params:
+        key, sep, value = param.partition("=")
+        if not sep or not key.strip():
+            fail(f"--param {param!r} is not KEY=VALUE")
+        if key.strip() in raw:
+            fail(f"--param {key.strip()} is given twice")
+        raw[key.strip()] = value
+    try:
+        canned = queries.get(name) if name else queries.parse_file(query_file or "")
+        queries.bind(canned, raw)
+        if endpoint:
+            shipped = [str(graph_iri_for(path)) for path in graph_files()]
+            store = RemoteStore(endpoint, timeout=timeout, default_graphs=shipped)
+        else:
+            store = EmbeddedStore.shipped()
+        results = queries.run(canned, raw, store)
+    except (queries.QueryError, StoreError, LoadError, ValueError) as error:
+        fail(str(error))
+    text = queries.render(results, output_format)
+    click.echo(text, nl=output_format not in ("csv", "tsv"))

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph
+import rdflib
 from rdflib import Dataset, Graph, Literal, URIRef
 
 from coopgraph import resources
@@ -55,22 +56,26 @@ def graph_iri_for(path: str | Path) -> URIRef:
 
 
 @contextmanager
-def _quiet_rdflib():
-    """rdflib logs a traceback for every ill-typed literal; we report those ourselves, once, with a line."""
+def _faithful_rdflib():
+    """Parse literals as written: no normalisation (which would drop a date's timezone), and no logged
+    traceback for an ill-typed literal (we report those ourselves, once, with a line)."""
     logger = logging.getLogger("rdflib.term")
-    level = logger.level
+    level, normalize = logger.level, rdflib.NORMALIZE_LITERALS
     logger.setLevel(logging.CRITICAL)
+    rdflib.NORMALIZE_LITERALS = False
     try:
         yield
     finally:
         logger.setLevel(level)
+        rdflib.NORMALIZE_LITERALS = normalize
 
 
 def _formats(path: Path) -> tuple[str, pyoxigraph.RdfFormat]:
     try:
         return FORMATS[path.suffix.lower()]
     except KeyError:
-        raise LoadError(str(path), None, None, f"unsupported file type {path.suffix!r}; expected .ttl or .nt") from None
+        reason = f"unsupported file type {path.suffix!r}; expected .ttl or .nt"
+        raise LoadError(str(path), None, None, reason) from None
 
 
 def _check_syntax(path: Path, text: str, oxi_format: pyoxigraph.RdfFormat) -> None:
@@ -110,7 +115,7 @@ def parse_file(path: str | Path, dataset: Dataset | None = None) -> Graph:
     _check_syntax(path, text, oxi_format)
     dataset = dataset if dataset is not None else Dataset()
     graph = Graph(identifier=graph_iri_for(path))
-    with _quiet_rdflib():
+    with _faithful_rdflib():
         try:
             graph.parse(data=text, format=rdflib_format, publicID=path.resolve().as_uri())
         except Exception as error:  # rdflib disagrees with Oxigraph: still report where
@@ -118,9 +123,8 @@ def parse_file(path: str | Path, dataset: Dataset | None = None) -> Graph:
             raise LoadError(str(path), line, None, str(getattr(error, "_why", error))) from None
     for literal in ill_typed_literals(graph):
         line, column = _line_of(text, f'"{literal}"')
-        raise LoadError(
-            str(path), line, column, f'ill-typed literal "{literal}"^^<{literal.datatype}>: not a valid value of its datatype'
-        )
+        reason = f'ill-typed literal "{literal}"^^<{literal.datatype}>: not a valid value of its datatype'
+        raise LoadError(str(path), line, column, reason)
     target = dataset.graph(graph.identifier)
     for triple in graph:
         target.add(triple)

@@ -1,0 +1,150 @@
+"""Canonical Turtle: committed Turtle is exactly what rdflib's ``longturtle`` serialiser writes.
+
+The canonical form of a file is found by parsing it with :mod:`coopgraph.load`'s rules (so a broken file is
+reported as ``file:line:column: reason``) and serialising the graph again with ``longturtle`` and
+``canon=True``. What makes it stable and reviewable:
+
+- ``canon=True`` relabels blank nodes by their content (``rdflib.compare.to_canonical_graph``) before
+  writing, so the order of blank-node subjects and objects (restrictions, ``owl:AllDisjointClasses``)
+  depends only on the graph, not on the order of the input. Without it, longturtle orders blank nodes by
+  the labels the parser handed out, i.e. by where they stood in the input: two files with the same graph
+  would have two "canonical" forms.
+- Prefixes: the file's own ``PREFIX`` declarations plus rdflib's core ones (``owl``, ``rdf``, ``rdfs``,
+  ``xsd``), and of those only the ones the output uses; rdflib's other default prefixes are not imposed on
+  a file. A namespace used in predicate position without a declared prefix gets a generated ``ns1``-style
+  prefix (better declare one).
+- Literals keep the lexical form they were written with: rdflib's literal normalisation is off while
+  formatting, so ``fmt`` never changes a value (normalising would turn ``"2025-09-08+08:00"^^xsd:date``
+  into ``"2025-09-08"``, losing the timezone, and ``"1.50"^^xsd:decimal`` into ``1.5``). The one
+  exception is a number longturtle writes bare that Turtle reads back otherwise (``"007"^^xsd:integer``
+  is written ``007``, which reads as ``7``): the canonical form is the one a reparse keeps.
+- longturtle sorts subjects, predicates (``a`` and ``rdfs:label`` first) and objects, writes one predicate a
+  line and ends every subject block with a lone ``.``; it leaves a trailing space after a predicate whose
+  objects are blank nodes (editors must not strip it).
+
+The result is a fixed point: the canonical form of canonical Turtle is itself.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import shutil
+import tempfile
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import rdflib
+from rdflib import Graph
+
+from coopgraph import load, resources
+
+SHIPPED_KINDS = ("ontology", "data", "shapes")
+_LITERALS_AS_WRITTEN = threading.Lock()  # rdflib.NORMALIZE_LITERALS is a process-wide setting
+
+
+def _serialise(text: str, path: Path) -> str:
+    graph = Graph(bind_namespaces="core")
+    graph.parse(data=text, format="turtle", publicID=path.resolve().as_uri())
+    return graph.serialize(format="longturtle", canon=True)
+
+
+def canonical_turtle(source: str | Path) -> str:
+    """The canonical Turtle of a file (``source`` a :class:`~pathlib.Path`) or of Turtle text (a ``str``).
+
+    Raises :class:`coopgraph.load.LoadError` when the input does not parse or holds an ill-typed literal.
+    """
+    if isinstance(source, Path):
+        text, path, scratch = source.read_text(encoding="utf-8"), source, None
+    else:
+        scratch = tempfile.TemporaryDirectory(prefix="coopgraph-fmt-")
+        text, path = source, Path(scratch.name) / "text.ttl"
+        path.write_text(source, encoding="utf-8")
+    try:
+        load.parse_file(path)  # raises LoadError with file:line:column
+        with _LITERALS_AS_WRITTEN:
+            saved, rdflib.NORMALIZE_LITERALS = rdflib.NORMALIZE_LITERALS, False
+            try:
+                # A second pass settles the few forms a reparse reads differently (a bare 007 becomes 7).
+                once = _serialise(text, path)
+                twice = _serialise(once, path)
+                return twice if twice == once else _serialise(twice, path)
+            finally:
+                rdflib.NORMALIZE_LITERALS = saved
+    except load.LoadError as error:
+        if scratch is None:
+            raise
+        raise load.LoadError("<text>", error.line, error.column, error.reason) from None
+    finally:
+        if scratch is not None:
+            scratch.cleanup()
+
+
+@dataclass(frozen=True)
+class FormatResult:
+    """One file: its path, whether it was already canonical, and its canonical text."""
+
+    path: Path
+    canonical: bool
+    text: str
+
+    def diff(self) -> str:
+        """A unified diff from the file as it is to its canonical form (empty when canonical)."""
+        current = self.path.read_text(encoding="utf-8").splitlines(keepends=True)
+        wanted = self.text.splitlines(keepends=True)
+        return "".join(difflib.unified_diff(current, wanted, f"{self.path}", f"{self.path} (canonical)"))
+
+
+def shipped_turtle_files() -> list[Path]:
+    """Every shipped Turtle file that must be canonical: ``ontology/``, ``data/`` and ``shapes/``."""
+    return [path for kind in SHIPPED_KINDS for path in resources.shipped_files(kind, "*.ttl")]
+
+
+def expand(paths: Iterable[str | Path]) -> list[Path]:
+    """Files as given, and the ``*.ttl`` files under any directory given, in order, without repeats."""
+    found: list[Path] = []
+    for path in map(Path, paths):
+        for file in sorted(path.rglob("*.ttl")) if path.is_dir() else [path]:
+            if file not in found:
+                found.append(file)
+    return found
+
+
+def check_files(paths: Iterable[str | Path]) -> list[FormatResult]:
+    """The canonical form of each file, and whether the file already has it. Writes nothing.
+
+    Raises :class:`coopgraph.load.LoadError` for the first file that does not load.
+    """
+    results = []
+    for path in expand(paths):
+        text = canonical_turtle(path)
+        results.append(FormatResult(path, path.read_bytes() == text.encode("utf-8"), text))
+    return results
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Replace a file's content in one step (a temporary file beside it, then a rename), keeping its mode."""
+    temporary: Path | None = None
+    try:
+        with tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", newline="", dir=path.parent, prefix=f".{path.name}.", delete=False
+        ) as handle:
+            temporary = Path(handle.name)
+            handle.write(text)
+        shutil.copymode(path, temporary)
+        os.replace(temporary, path)
+    except BaseException:
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)
+        raise
+
+
+def format_files(paths: Iterable[str | Path]) -> list[FormatResult]:
+    """Rewrite every file that is not canonical. Every file is checked before any is written."""
+    results = check_files(paths)
+    for result in results:
+        if not result.canonical:
+            write_atomically(result.path, result.text)
+    return results

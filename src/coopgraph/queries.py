@@ -1,0 +1,499 @@
+"""The canned queries: one SPARQL 1.1 file a question, its header, its parameters bound safely as RDF terms.
+
+Every file in ``queries/`` starts with a comment header that says what it answers and which parameters it
+takes::
+
+    # Title: Instruments a state has signed, by partner
+    # Question: Which instruments has a state signed with another — designation, date, occasion, place if
+    #   known?
+    # Parameters:
+    #   ?state    state-code  required  SG   the state whose instruments are listed
+    #   ?partner  state-code  optional  KZ   the other party; every partner when not given
+
+A parameter is a variable of the query. Its value is checked against its type (:data:`TYPES`), turned into an
+RDF term and handed to the store as a binding — pyoxigraph substitutions in the embedded store, a ``VALUES``
+block of N-Triples terms for a remote one — so a value can never become query text. A parameter left out
+stays an unbound variable: each canned query is written so that this means "any".
+
+Rules the canned queries follow so that the three ways of binding agree (checked by the tests): each
+parameter is in the SELECT projection (pyoxigraph substitutes only projected variables), is used in the main
+WHERE group (a remote ``VALUES`` block is put there, not into sub-queries) and never under ``BOUND()`` (whose
+value pyoxigraph does not change when it substitutes).
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import io
+import json
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph
+from rdflib import XSD, Literal, URIRef
+from rdflib.term import Identifier
+
+from coopgraph import resources
+from coopgraph.stores import Store, strip_comments
+
+ID = "https://w3id.org/coopgraph/id/"
+FORMATS = ("table", "json", "csv", "tsv")
+
+
+class QueryError(Exception):
+    """A query cannot be run as asked: unknown name, bad parameter value, unreadable or malformed file."""
+
+
+# --- parameter types ----------------------------------------------------------------------------------------
+
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+_NOT_IN_IRI = re.compile(r'[<>"{}|^`\\\x00-\x20\x7f]')
+
+
+def _absolute_iri(value: str) -> URIRef:
+    if not _SCHEME.match(value):
+        raise ValueError("it has no scheme such as https:")
+    if _NOT_IN_IRI.search(value):
+        raise ValueError('an IRI holds no space, control character or any of < > " { } | ^ ` \\')
+    return URIRef(value)
+
+
+def _date(value: str) -> Literal:
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("")
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError("no such day in the calendar") from None
+    return Literal(value, datatype=XSD.date)
+
+
+def _integer(value: str) -> Literal:
+    if not re.fullmatch(r"[+-]?\d{1,18}", value):
+        raise ValueError("")
+    return Literal(int(value), datatype=XSD.integer)
+
+
+def _text(value: str) -> Literal:
+    if not value:
+        raise ValueError("it is empty")
+    return Literal(value)
+
+
+@dataclass(frozen=True)
+class ParameterType:
+    """A kind of parameter value: how it is written on the command line and which RDF term it becomes.
+
+    Types with an ``id_kind`` name things of the graph: a value is the slug (or code) of such a thing,
+    e.g. ``SG`` → ``https://w3id.org/coopgraph/id/state/SG``, or its full IRI; :func:`run` checks that the
+    graph holds it.
+    """
+
+    name: str
+    description: str
+    convert: Callable[[str], Identifier] | None = None
+    id_kind: str | None = None
+    code: re.Pattern[str] = _SLUG
+    normalise: Callable[[str], str] = str
+
+    def to_term(self, value: str) -> Identifier:
+        """The RDF term for a raw value; ``ValueError`` saying why a value is not one of this type."""
+        if self.convert is not None:
+            return self.convert(value)
+        if ":" in value:
+            return _absolute_iri(value)
+        code = self.normalise(value.strip())
+        if not self.code.fullmatch(code):
+            raise ValueError("")
+        return URIRef(f"{ID}{self.id_kind}/{code}")
+
+
+def _thing(name: str, description: str, kind: str) -> ParameterType:
+    return ParameterType(name, description, id_kind=kind)
+
+
+TYPES: dict[str, ParameterType] = {
+    t.name: t
+    for t in (
+        ParameterType(
+            "state-code",
+            "an ISO 3166-1 alpha-2 code of a state (two letters, e.g. SG)",
+            id_kind="state",
+            code=re.compile(r"[A-Z]{2}"),
+            normalise=str.upper,
+        ),
+        ParameterType(
+            "m49-code",
+            "a UN M49 code of a region or sub-region (three digits, e.g. 143 for Central Asia)",
+            id_kind="m49",
+            code=re.compile(r"\d{3}"),
+            normalise=lambda v: v.zfill(3) if v.isdigit() else v,
+        ),
+        _thing("instrument", "an instrument's slug (e.g. sg-kz-mla-2025) or IRI", "instrument"),
+        _thing(
+            "designation", "a designation (agreement, treaty, memorandum-of-understanding)", "designation"
+        ),
+        _thing("legal-status", "a legal status (binding, non-binding, not-stated)", "legal-status"),
+        _thing("crime-type", "a crime type's slug (e.g. money-laundering)", "crime-type"),
+        _thing(
+            "assistance-form",
+            "a form of assistance's slug (e.g. obtaining-information-and-evidence)",
+            "assistance-form",
+        ),
+        _thing("organisation", "an organisation's slug (e.g. asean)", "organisation"),
+        _thing("event", "an event's slug (e.g. kh-sg-visit-2025-07) or IRI", "event"),
+        _thing("person", "a person's slug (e.g. edwin-tong) or IRI", "person"),
+        ParameterType("iri", "an absolute IRI (e.g. https://w3id.org/coopgraph/id/state/SG)", _absolute_iri),
+        ParameterType("date", "a date as xsd:date (YYYY-MM-DD)", _date),
+        ParameterType("integer", "an integer", _integer),
+        ParameterType("text", "free text", _text),
+    )
+}
+
+
+# --- queries and their headers ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A parameter of a canned query: a variable of the query (``name`` without ``?``) and its type."""
+
+    name: str
+    type: str
+    required: bool
+    example: str
+    description: str = ""
+
+    def to_json(self) -> dict:
+        return {"name": self.name, "type": self.type, "required": self.required, "example": self.example}
+
+
+@dataclass(frozen=True)
+class CannedQuery:
+    """A query file: its name (the file name without ``.rq``), header metadata and SPARQL text."""
+
+    name: str
+    title: str
+    question: str
+    parameters: list[Parameter] = field(default_factory=list)
+    text: str = ""
+    path: Path | None = None
+    notes: str = ""
+
+    def parameter(self, name: str) -> Parameter | None:
+        return next((p for p in self.parameters if p.name == name), None)
+
+    def to_json(self) -> dict:
+        """The listing entry: ``{"name", "title", "question", "parameters": [...]}``."""
+        return {
+            "name": self.name,
+            "title": self.title,
+            "question": self.question,
+            "parameters": [p.to_json() for p in self.parameters],
+        }
+
+    def examples(self, *, optional: bool = False) -> dict[str, str]:
+        """The example value of each required parameter (and of the optional ones too, if asked)."""
+        return {p.name: p.example for p in self.parameters if p.required or optional}
+
+
+_HEADER_KEY = re.compile(r"# ([A-Za-z]+):\s*(.*)")
+_PARAMETER = re.compile(
+    r"\?(?P<name>[A-Za-z_]\w*)\s+(?P<type>[a-z][a-z0-9-]*)\s+(?P<required>required|optional)"
+    r"\s+(?P<example>\S+)(?:\s+(?P<description>.*))?$"
+)
+
+
+def _parameter(line: str, where: str) -> Parameter:
+    found = _PARAMETER.fullmatch(line)
+    if not found:
+        raise QueryError(f"{where}: a parameter line is '?name type required|optional example description'")
+    if found["type"] not in TYPES:
+        raise QueryError(f"{where}: unknown parameter type {found['type']!r}; known: {', '.join(TYPES)}")
+    try:
+        TYPES[found["type"]].to_term(found["example"])
+    except ValueError as error:
+        raise QueryError(
+            f"{where}: example {found['example']!r} is not of type {found['type']} {error}"
+        ) from None
+    return Parameter(
+        found["name"],
+        found["type"],
+        found["required"] == "required",
+        found["example"],
+        found["description"] or "",
+    )
+
+
+def parse_text(text: str, name: str, path: Path | None = None) -> CannedQuery:
+    """Read the header of a query text and check its parameters; :class:`QueryError` if it is malformed.
+
+    The header is the block of ``#`` lines at the top: ``Title:``, ``Question:``, ``Parameters:`` (one
+    ``?name type required|optional example description`` line each, or ``none``) and ``Notes:``; a line
+    indented after ``#`` continues the one before. A file without a header is a query without parameters.
+    """
+    where = str(path) if path is not None else name
+    fields: dict[str, str] = {}
+    parameters: list[Parameter] = []
+    key = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        line = line.rstrip()
+        if not line.startswith("#"):
+            break
+        match = _HEADER_KEY.fullmatch(line)
+        body = line[1:].strip()
+        if match:
+            key = match.group(1).lower()
+            fields[key] = match.group(2).strip()
+            if key == "parameters" and fields[key] not in ("", "none"):
+                raise QueryError(f"{where}:{number}: list the parameters on the lines after 'Parameters:'")
+        elif key == "parameters" and body.startswith("?"):
+            parameters.append(_parameter(body, f"{where}:{number}"))
+        elif key == "parameters" and parameters and body:
+            last = parameters[-1]
+            parameters[-1] = Parameter(
+                last.name, last.type, last.required, last.example, f"{last.description} {body}".strip()
+            )
+        elif key is not None and key != "parameters" and body:
+            fields[key] = f"{fields[key]} {body}".strip()
+    names = [p.name for p in parameters]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise QueryError(f"{where}: parameter ?{duplicates[0]} is declared twice")
+    sparql = strip_comments(text)
+    for parameter in parameters:
+        if not re.search(rf"[?$]{parameter.name}\b", sparql):
+            raise QueryError(
+                f"{where}: parameter ?{parameter.name} is declared but the query does not use it"
+            )
+    return CannedQuery(
+        name=name,
+        title=fields.get("title") or name,
+        question=fields.get("question", ""),
+        parameters=parameters,
+        text=text,
+        path=path,
+        notes=fields.get("notes", ""),
+    )
+
+
+def check_syntax(query: CannedQuery) -> None:
+    """:class:`QueryError` unless the text is one SPARQL SELECT or ASK query (parsed by pyoxigraph)."""
+    where = str(query.path) if query.path is not None else query.name
+    try:
+        results = pyoxigraph.Store().query(query.text)
+    except SyntaxError as error:
+        raise QueryError(f"{where}: not a SPARQL query: {error.msg}") from None
+    if isinstance(results, pyoxigraph.QueryTriples):
+        raise QueryError(f"{where}: only SELECT and ASK queries can be run, not CONSTRUCT or DESCRIBE")
+
+
+def parse_file(path: str | Path) -> CannedQuery:
+    """A user's own query file (``--file``): read, header parsed, syntax checked."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise QueryError(f"{path}: no such file") from None
+    except UnicodeDecodeError as error:
+        raise QueryError(f"{path}: not UTF-8 text ({error.reason})") from None
+    except OSError as error:
+        raise QueryError(f"{path}: cannot read it ({error.strerror or error})") from None
+    query = parse_text(text, path.stem, path)
+    check_syntax(query)
+    return query
+
+
+def registry() -> dict[str, CannedQuery]:
+    """The shipped canned queries by name, in name order."""
+    return {
+        path.stem: parse_text(path.read_text(encoding="utf-8"), path.stem, path)
+        for path in resources.shipped_files("queries", "*.rq")
+    }
+
+
+def get(name: str) -> CannedQuery:
+    """The shipped query of that name; :class:`QueryError` naming close names if there is none."""
+    queries = registry()
+    if name in queries:
+        return queries[name]
+    close = difflib.get_close_matches(name, queries, n=3, cutoff=0.4)
+    close += [n for n in queries if name and name.lower() in n and n not in close]
+    hint = f"; did you mean {', '.join(close[:3])}?" if close else ""
+    raise QueryError(f"unknown query {name!r}{hint} (`coopgraph query --list` lists them)")
+
+
+# --- binding and running ------------------------------------------------------------------------------------
+
+
+def bind(query: CannedQuery, raw: Mapping[str, str]) -> dict[str, Identifier]:
+    """Check raw ``name → value`` strings against the query's parameters and turn them into RDF terms.
+
+    :class:`QueryError` for an unknown parameter name, a missing required parameter, or a value that is not
+    of the parameter's type. Parameters not given are left out (unbound).
+    """
+    declared = {p.name: p for p in query.parameters}
+    bindings: dict[str, Identifier] = {}
+    for name, value in raw.items():
+        key = name[1:] if name[:1] in "?$" else name
+        parameter = declared.get(key)
+        if parameter is None:
+            known = ", ".join(declared) or "none"
+            raise QueryError(f"query {query.name} has no parameter {name!r} (its parameters: {known})")
+        kind = TYPES[parameter.type]
+        try:
+            bindings[key] = kind.to_term(value)
+        except ValueError as error:
+            detail = f" ({error})" if str(error) else ""
+            raise QueryError(f"parameter {key}: {value!r} is not {kind.description}{detail}") from None
+    missing = [p.name for p in query.parameters if p.required and p.name not in bindings]
+    if missing:
+        examples = " ".join(f"--param {n}={declared[n].example}" for n in missing)
+        raise QueryError(f"query {query.name} needs {', '.join(missing)} (e.g. {examples})")
+    return bindings
+
+
+_EXISTS = "SELECT ?thing WHERE { ?thing ?property ?value } LIMIT 1"
+_KNOWN = "SELECT DISTINCT ?thing WHERE {{ ?thing ?property ?value FILTER(STRSTARTS(STR(?thing), {prefix})) }}"
+
+
+def check_known(query: CannedQuery, bindings: Mapping[str, Identifier], store: Store) -> None:
+    """:class:`QueryError` if a parameter names a thing (a state, an instrument…) the graph does not hold."""
+    for name, term in bindings.items():
+        parameter = query.parameter(name)
+        kind = TYPES[parameter.type] if parameter else None
+        if kind is None or kind.id_kind is None:
+            continue
+        if store.query(_EXISTS, {"thing": term})["results"]["bindings"]:
+            continue
+        prefix = f"{ID}{kind.id_kind}/"
+        found = store.query(_KNOWN.format(prefix=json.dumps(prefix)))["results"]["bindings"]
+        codes = sorted(row["thing"]["value"][len(prefix) :] for row in found)
+        codes = [c for c in codes if "/" not in c]
+        shown = ", ".join(codes[:30]) + (", …" if len(codes) > 30 else "") if codes else "none"
+        slug = str(term)[len(prefix) :] if str(term).startswith(prefix) else str(term)
+        noun = kind.id_kind.replace("m49", "UN M49 area").replace("-", " ")
+        where = f"{slug} (<{term}>)" if slug != str(term) else f"<{term}>"
+        raise QueryError(f"parameter {name}: the graph has no {noun} {where}; it has: {shown}")
+
+
+def run(
+    query: CannedQuery, raw_params: Mapping[str, str], store: Store, *, check_values: bool = True
+) -> dict:
+    """Bind the parameters, check they name things the graph holds, run the query on ``store``.
+
+    Returns the SPARQL 1.1 Query Results JSON document as a dict. :class:`QueryError` for bad parameters or
+    a query the store cannot parse; :class:`coopgraph.stores.StoreError` when a remote store fails.
+    """
+    bindings = bind(query, raw_params)
+    if check_values:
+        check_known(query, bindings, store)
+    try:
+        return store.query(query.text, bindings)
+    except SyntaxError as error:
+        raise QueryError(f"{query.path or query.name}: not a SPARQL query: {error.msg}") from None
+    except (ValueError, RuntimeError) as error:  # a CONSTRUCT query, or the engine refusing the query
+        raise QueryError(f"{query.path or query.name}: {error}") from None
+
+
+# --- rendering ----------------------------------------------------------------------------------------------
+
+PREFIXES = {
+    "cgid:": ID,
+    "cg:": "https://w3id.org/coopgraph/ontology#",
+    "skos:": "http://www.w3.org/2004/02/skos/core#",
+    "rdf:": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs:": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd:": "http://www.w3.org/2001/XMLSchema#",
+    "owl:": "http://www.w3.org/2002/07/owl#",
+    "org:": "http://www.w3.org/ns/org#",
+    "prov:": "http://www.w3.org/ns/prov#",
+    "wd:": "http://www.wikidata.org/entity/",
+}
+
+
+def short(term: Mapping | None) -> str:
+    """A term as a person reads it in a table: IRIs with a known prefix abbreviated, literals as text."""
+    if term is None:
+        return ""
+    value = term["value"]
+    if term["type"] == "uri":
+        for prefix, namespace in PREFIXES.items():
+            if value.startswith(namespace) and len(value) > len(namespace):
+                return prefix + value[len(namespace) :]
+        return f"<{value}>"
+    if term["type"] == "bnode":
+        return f"_:{value}"
+    return value
+
+
+def _table(results: Mapping, width: int | None = None) -> str:
+    """A table when the rows fit the width (the terminal's, by default), else one block of lines per row."""
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=width or Console().width, no_color=True, highlight=False)
+    if "boolean" in results:
+        return "yes" if results["boolean"] else "no"
+    variables = results["head"]["vars"]
+    rows = [[short(row.get(v)) for v in variables] for row in results["results"]["bindings"]]
+    count = f"{len(rows)} row{'' if len(rows) == 1 else 's'}"
+    natural = sum(max([len(v), *(len(r[i]) for r in rows)]) + 2 for i, v in enumerate(variables))
+    if not rows:
+        return f"0 rows (columns: {', '.join(variables)})"
+    if natural <= console.width:
+        table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+        for variable in variables:
+            table.add_column(variable, overflow="fold")
+        for row in rows:
+            table.add_row(*row)
+        console.print(table)
+        console.print(count)
+        return buffer.getvalue().rstrip("\n")
+    name_width = max(len(v) for v in variables)
+    lines = []
+    for number, row in enumerate(rows, start=1):
+        lines.append(f"── row {number} " + "─" * max(0, min(console.width, 60) - len(str(number)) - 8))
+        lines += [f"{v.rjust(name_width)}  {value}" for v, value in zip(variables, row, strict=True) if value]
+    lines.append(count)
+    return "\n".join(lines)
+
+
+def render(results: Mapping, fmt: str = "table") -> str:
+    """Results as text: ``table`` for people; ``json``, ``csv``, ``tsv`` in the SPARQL 1.1 results formats.
+
+    Columns keep the order of the query's SELECT clause.
+    """
+    if fmt == "json":
+        return json.dumps(results, indent=2, ensure_ascii=False)
+    if fmt == "table":
+        return _table(results)
+    if fmt not in ("csv", "tsv"):
+        raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    if "boolean" in results:
+        return "true" if results["boolean"] else "false"
+    parsed = pyoxigraph.parse_query_results(
+        json.dumps(results).encode("utf-8"), format=pyoxigraph.QueryResultsFormat.JSON
+    )
+    out_format = pyoxigraph.QueryResultsFormat.CSV if fmt == "csv" else pyoxigraph.QueryResultsFormat.TSV
+    return parsed.serialize(format=out_format).decode("utf-8")
+
+
+def render_listing(listing: list[CannedQuery]) -> str:
+    """The canned queries for people: name, title, question and parameters of each."""
+    blocks = []
+    for query in listing:
+        lines = [f"{query.name}: {query.title}"]
+        if query.question:
+            lines.append(f"    {query.question}")
+        for p in query.parameters:
+            need = "required" if p.required else "optional"
+            lines.append(f"    --param {p.name}=…  {p.type}, {need}, e.g. {p.example}")
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)

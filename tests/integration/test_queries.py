@@ -1,0 +1,187 @@
+"""The same query with the same bindings gives the same rows on the embedded store, Oxigraph and Virtuoso."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from rdflib import Literal, URIRef
+
+from coopgraph import queries
+from coopgraph.stores import EmbeddedStore, RemoteStore, StoreError, load
+
+from .servers import FIXTURES, Server, run_coopgraph
+
+pytestmark = pytest.mark.integration
+
+SAMPLE = FIXTURES / "sample.ttl"
+EX = "https://example.org/sample/"
+PREFIXES = """PREFIX ex: <https://example.org/sample/>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+PREFIX cg: <https://w3id.org/coopgraph/ontology#>
+"""
+HOSTILE = [
+    "} ; DROP ALL ; SELECT * WHERE {",
+    "say \"hello\" > 'world' <b>",
+    "first line\nsecond line\twith a tab",
+    "# not a comment ?x <http://evil/> .",
+    "C:\\path\\to\\}",
+]
+CASES = [
+    ("labels", "SELECT ?s ?label WHERE { ?s rdfs:label ?label }", {}),
+    ("types", "SELECT ?type (COUNT(?s) AS ?n) WHERE { ?s a ?type } GROUP BY ?type", {}),
+    (
+        "typed-values",
+        "SELECT ?s ?count ?on ?flag ?year WHERE { ?s ex:count ?count "
+        "OPTIONAL { ?s ex:on ?on } OPTIONAL { ?s ex:flag ?flag } OPTIONAL { ?s ex:year ?year } }",
+        {},
+    ),
+    ("date-filter", 'SELECT ?s WHERE { ?s ex:on ?d FILTER(?d > "2020-01-01"^^xsd:date) }', {}),
+    ("ordered", "SELECT ?s ?count WHERE { ?s ex:count ?count } ORDER BY DESC(?count)", {}),
+    ("ask-true", "ASK { ?s ex:next ?o }", {"s": URIRef(EX + "plain")}),
+    ("ask-false", "ASK { ?s ex:next ?o }", {"s": URIRef(EX + "comment")}),
+    ("bound-iri", "SELECT ?p ?o WHERE { ?s ?p ?o }", {"s": URIRef(EX + "tagged")}),
+    ("bound-language", "SELECT ?s WHERE { ?s rdfs:label ?label }", {"label": Literal("Singapur", lang="de")}),
+    ("bound-integer", "SELECT ?s WHERE { ?s ex:count ?n }", {"n": Literal(12)}),
+    (
+        "comment-and-less-than",
+        "SELECT ?s ?count WHERE { # a comment with a { brace\n ?s ex:count ?count FILTER(?count < 5) }",
+        {"s": URIRef(EX + "quotes")},
+    ),
+    (
+        "sub-select",
+        "SELECT ?s WHERE { SELECT ?s WHERE { ?s rdfs:label ?label } }",
+        {"label": Literal("plain value")},
+    ),
+    (
+        "two-bindings",
+        "SELECT ?o WHERE { ?s ?p ?o }",
+        {"s": URIRef(EX + "plain"), "p": URIRef(EX + "next")},
+    ),
+    *[
+        (f"hostile-{number}", "SELECT ?s WHERE { ?s rdfs:label ?label }", {"label": Literal(value)})
+        for number, value in enumerate(HOSTILE)
+    ],
+]
+
+
+def rows(document: dict) -> object:
+    """The answer of a query, as a comparable value: the boolean, or the variables and the sorted rows."""
+    if "boolean" in document:
+        return document["boolean"]
+    bindings = document["results"]["bindings"]
+    return document["head"]["vars"], sorted(json.dumps(row, sort_keys=True) for row in bindings)
+
+
+@pytest.fixture(scope="module")
+def embedded() -> EmbeddedStore:
+    return EmbeddedStore.shipped([SAMPLE])
+
+
+@pytest.fixture(scope="module")
+def remotes(oxigraph: Server, virtuoso: Server, embedded: EmbeddedStore) -> dict[str, RemoteStore]:
+    """Both servers loaded with the shipped graph and the sample file."""
+    stores = {}
+    for server in (oxigraph, virtuoso):
+        load(server.store(), [SAMPLE], validate=False)
+        stores[server.name] = server.store(default_graphs=embedded.graphs())
+    return stores
+
+
+@pytest.mark.parametrize(("query", "bindings"), [case[1:] for case in CASES], ids=[case[0] for case in CASES])
+def test_remote_rows_equal_embedded_rows(
+    remotes: dict[str, RemoteStore], embedded: EmbeddedStore, query: str, bindings: dict
+) -> None:
+    expected = rows(embedded.query(PREFIXES + query, bindings))
+    for name, store in remotes.items():
+        assert rows(store.query(PREFIXES + query, bindings)) == expected, name
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_hostile_value_matches_exactly_one_label(remotes: dict[str, RemoteStore], value: str) -> None:
+    for name, store in remotes.items():
+        answer = store.query(PREFIXES + "SELECT ?s WHERE { ?s rdfs:label ?label }", {"label": Literal(value)})
+        assert len(answer["results"]["bindings"]) == 1, name
+
+
+def test_ordered_rows_keep_their_order(remotes: dict[str, RemoteStore], embedded: EmbeddedStore) -> None:
+    query = PREFIXES + "SELECT ?s ?count WHERE { ?s ex:count ?count } ORDER BY DESC(?count)"
+    expected = embedded.query(query)["results"]["bindings"]
+    for name, store in remotes.items():
+        assert store.query(query)["results"]["bindings"] == expected, name
+
+
+def test_dataset_defaults_to_the_coopgraph_graphs_in_the_store(
+    oxigraph: Server, virtuoso: Server, remotes: dict[str, RemoteStore], embedded: EmbeddedStore
+) -> None:
+    """Without default_graphs, both stores query exactly the loaded coopgraph graphs (Virtuoso's default
+    graph would otherwise hold its own system graphs too)."""
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    for server in (oxigraph, virtuoso):
+        store = server.store()
+        assert store.dataset() == embedded.graphs()
+        assert rows(store.query(count)) == rows(embedded.query(count)), server.name
+
+
+@pytest.mark.parametrize("store_name", ["oxigraph", "virtuoso"])
+def test_query_command_asks_the_server(
+    oxigraph: Server, virtuoso: Server, remotes: dict[str, RemoteStore], store_name: str
+) -> None:
+    """`coopgraph query NAME --endpoint URL` gives the rows the embedded store gives."""
+    endpoint = {"oxigraph": oxigraph, "virtuoso": virtuoso}[store_name].endpoint
+    name = "states" if "states" in queries.registry() else sorted(queries.registry())[0]
+    local = run_coopgraph("query", name, "--format", "json")
+    remote = run_coopgraph("query", name, "--format", "json", "--endpoint", endpoint)
+    assert local.returncode == 0, local.stderr
+    assert remote.returncode == 0, remote.stderr
+    assert rows(json.loads(remote.stdout)) == rows(json.loads(local.stdout))
+
+
+def canned_cases() -> list[tuple[str, dict[str, str]]]:
+    """Each shipped canned query with the example values of its required parameters, and of all of them."""
+    cases = []
+    for name, query in queries.registry().items():
+        cases.append((name, query.examples()))
+        if query.examples(optional=True) != query.examples():
+            cases.append((name, query.examples(optional=True)))
+    return cases
+
+
+STILL_BUSY: dict[str, str] = {}
+
+
+@pytest.fixture(scope="module")
+def shipped() -> EmbeddedStore:
+    return EmbeddedStore.shipped()
+
+
+@pytest.fixture(scope="module")
+def shipped_remotes(remotes: dict[str, RemoteStore], shipped: EmbeddedStore) -> dict[str, RemoteStore]:
+    """The servers as seen through the shipped graphs only (the sample file left out)."""
+    return {
+        name: RemoteStore(store.endpoint, auth=store.auth, timeout=10, default_graphs=shipped.graphs())
+        for name, store in remotes.items()
+    }
+
+
+@pytest.mark.parametrize("store_name", ["oxigraph", "virtuoso"])
+@pytest.mark.parametrize(("name", "params"), canned_cases(), ids=lambda value: str(value))
+def test_canned_query_rows_are_the_same_everywhere(
+    shipped_remotes: dict[str, RemoteStore],
+    shipped: EmbeddedStore,
+    store_name: str,
+    name: str,
+    params: dict[str, str],
+) -> None:
+    if store_name in STILL_BUSY:
+        pytest.fail(f"{store_name} is still busy with {STILL_BUSY[store_name]}, which did not finish in time")
+    query = queries.get(name)
+    expected = rows(queries.run(query, params, shipped))
+    try:
+        answer = queries.run(query, params, shipped_remotes[store_name])
+    except StoreError as error:
+        if "timed out" in str(error):  # the server keeps working on it: later queries would wait too
+            STILL_BUSY[store_name] = f"{name} {params}"
+        raise
+    assert rows(answer) == expected

@@ -1,0 +1,85 @@
+"""coopgraph.load: one named graph per file, precise errors, nothing half-loaded."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import Dataset, Literal, URIRef
+from rdflib.namespace import XSD
+
+from coopgraph import resources
+from coopgraph.load import GRAPH_BASE, LoadError, graph_iri_for, load_files, load_shipped
+
+PREFIXES = "@prefix ex: <http://example.org/> .\n@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+
+
+def write(tmp_path: Path, name: str, body: str) -> Path:
+    path = tmp_path / name
+    path.write_text(PREFIXES + body, encoding="utf-8")
+    return path
+
+
+def test_each_shipped_file_is_its_own_named_graph():
+    dataset = load_shipped()
+    files = resources.graph_files()
+    graphs = {str(g.identifier) for g in dataset.graphs() if len(g)}
+    assert graphs == {str(graph_iri_for(path)) for path in files}
+    assert str(graph_iri_for(resources.root() / "data/instruments/sg-kz-mla-2025.ttl")) == (
+        GRAPH_BASE + "data/instruments/sg-kz-mla-2025"
+    )
+
+
+def test_a_user_file_gets_a_graph_named_after_it(tmp_path):
+    path = write(tmp_path, "my-treaty.ttl", "ex:a ex:b ex:c .\n")
+    assert graph_iri_for(path) == URIRef(GRAPH_BASE + "user/my-treaty")
+
+
+def test_syntax_error_names_file_line_and_column(tmp_path):
+    path = write(tmp_path, "bad.ttl", 'ex:a ex:b ex:c .\nex:d ex:e "unterminated .\n')
+    with pytest.raises(LoadError) as caught:
+        load_files([path])
+    error = caught.value
+    assert (error.file, error.line) == (str(path), 4)
+    assert error.column is not None
+    assert str(error).startswith(f"{path}:4:")
+
+
+def test_ill_typed_literal_is_reported_with_its_line(tmp_path):
+    path = write(
+        tmp_path, "dates.ttl", 'ex:a ex:b "2025-09-08"^^xsd:date .\nex:a ex:c "2025-13-40"^^xsd:date .\n'
+    )
+    with pytest.raises(LoadError) as caught:
+        load_files([path])
+    assert caught.value.line == 4
+    assert "ill-typed literal" in caught.value.reason and "2025-13-40" in caught.value.reason
+
+
+def test_a_failed_load_adds_nothing_to_the_dataset(tmp_path):
+    good = write(tmp_path, "good.ttl", "ex:a ex:b ex:c .\n")
+    bad = write(tmp_path, "bad.ttl", "ex:a ex:b .\n")
+    dataset = Dataset()
+    with pytest.raises(LoadError):
+        load_files([good, bad], dataset)
+    assert len(list(dataset.quads((None, None, None, None)))) == 0
+
+
+def test_literals_are_kept_as_written(tmp_path):
+    """Regression: rdflib's literal normalisation dropped the timezone of an xsd:date."""
+    path = write(tmp_path, "tz.ttl", 'ex:a ex:b "2025-09-08+08:00"^^xsd:date .\n')
+    (literal,) = [o for _, _, o, _ in load_files([path]).quads((None, None, None, None))]
+    assert literal == Literal("2025-09-08+08:00", datatype=XSD.date, normalize=False)
+    assert str(literal) == "2025-09-08+08:00"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [("missing.ttl", None, "no such file"), ("data.csv", "a,b\n", "unsupported file type")],
+)
+def test_files_that_cannot_be_read_are_named(tmp_path, name, content, reason):
+    path = tmp_path / name
+    if content is not None:
+        path.write_text(content, encoding="utf-8")
+    with pytest.raises(LoadError, match=reason) as caught:
+        load_files([path])
+    assert caught.value.file == str(path)

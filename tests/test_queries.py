@@ -1,0 +1,614 @@
+"""The canned queries: headers, expected results on the shipped data, the same rows on every engine, safe
+binding of parameter values, and rendering of results."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections import Counter
+from pathlib import Path
+
+import pyoxigraph
+import pytest
+from rdflib import XSD, Dataset, Literal, URIRef
+from rdflib.plugins.sparql import prepareQuery
+
+from coopgraph import queries, resources
+from coopgraph.load import load_shipped
+from coopgraph.stores import EmbeddedStore, normalize_results, strip_comments, with_values
+
+ID = "https://w3id.org/coopgraph/id/"
+CG = "https://w3id.org/coopgraph/ontology#"
+REGISTRY = queries.registry()
+NAMES = sorted(REGISTRY)
+
+#: The questions of the design notes ("Questions users ask", 1–13) and the queries that answer them.
+QUESTIONS = {
+    1: ["instruments-between-states"],
+    2: ["signatories"],
+    3: ["legal-status"],
+    4: ["assistance-forms"],
+    5: ["instruments-by-crime-type", "partners-covering-crime-and-assistance"],
+    6: ["first-of-its-kind-in-region"],
+    7: ["signing-occasions"],
+    8: ["regional-framework-instruments"],
+    9: ["visit-site-visits"],
+    10: ["signed-not-in-force"],
+    11: ["evidence"],
+    12: ["timeline"],
+    13: ["partners-with-several-instruments"],
+}
+HOSTILE = [">", '"', "}", "a\nb", "} ; DROP ALL", "<script>alert(1)</script>", "\\", "' . ?s ?p ?o . #"]
+
+
+# --- helpers ------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def dataset() -> Dataset:
+    data = load_shipped()
+    data.default_union = True
+    return data
+
+
+@pytest.fixture(scope="module")
+def store(dataset: Dataset) -> EmbeddedStore:
+    return EmbeddedStore.from_dataset(dataset)
+
+
+def ordered(query: queries.CannedQuery) -> bool:
+    return re.search(r"\bORDER\s+BY\b", strip_comments(query.text), re.IGNORECASE) is not None
+
+
+def row_list(document: dict) -> list[str]:
+    """Each row as one comparable string (its terms, in the column order of the head)."""
+    names = document["head"]["vars"]
+    return [
+        json.dumps([row.get(name) for name in names], sort_keys=True)
+        for row in document["results"]["bindings"]
+    ]
+
+
+def assert_same_rows(actual: dict, expected: dict, keep_order: bool) -> None:
+    assert actual["head"]["vars"] == expected["head"]["vars"]
+    if keep_order:
+        assert row_list(actual) == row_list(expected)
+    else:
+        assert Counter(row_list(actual)) == Counter(row_list(expected))
+
+
+def on_rdflib(dataset: Dataset, query: queries.CannedQuery, raw: dict[str, str]) -> dict:
+    """The answer of rdflib's SPARQL engine, with the parameters as initBindings."""
+    result = dataset.query(query.text, initBindings=queries.bind(query, raw))
+    return normalize_results(json.loads(result.serialize(format="json")))
+
+
+def on_values_block(store: EmbeddedStore, query: queries.CannedQuery, raw: dict[str, str]) -> dict:
+    """The answer when the parameters are a VALUES block in the text, as a remote store gets them."""
+    text = with_values(query.text, queries.bind(query, raw))
+    results = store.store.query(text, use_default_graph_as_union=True)
+    return normalize_results(json.loads(results.serialize(format=pyoxigraph.QueryResultsFormat.JSON)))
+
+
+def rows(document: dict) -> list[dict[str, str]]:
+    """The rows with each term reduced to its value, for reading assertions."""
+    return [{k: v["value"] for k, v in row.items()} for row in document["results"]["bindings"]]
+
+
+def run(store: EmbeddedStore, name: str, **params: str) -> list[dict[str, str]]:
+    return rows(queries.run(REGISTRY[name], params, store))
+
+
+# --- the registry and the headers ---------------------------------------------------------------------------
+
+
+def test_every_question_has_a_tested_query() -> None:
+    for number, names in QUESTIONS.items():
+        for name in names:
+            assert name in REGISTRY, f"question {number}: no query {name}"
+            assert (resources.directory("queries") / f"{name}.srj").is_file(), f"{name}: no expected results"
+
+
+def test_every_query_has_expected_results() -> None:
+    missing = [n for n in NAMES if not (resources.directory("queries") / f"{n}.srj").is_file()]
+    assert not missing
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_header_is_complete(name: str) -> None:
+    query = REGISTRY[name]
+    assert query.title and query.title != name
+    assert query.question.endswith(("?", "."))
+    assert query.notes
+    for parameter in query.parameters:
+        assert parameter.type in queries.TYPES
+        assert parameter.description
+        queries.bind(query, {parameter.name: parameter.example} | query.examples())
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_parameters_follow_the_binding_rules(name: str) -> None:
+    """Each parameter is projected (pyoxigraph substitution needs it), never under BOUND(), and the query
+    is plain SPARQL 1.1 that rdflib's parser reads too."""
+    query = REGISTRY[name]
+    projected = {str(v) for v in prepareQuery(query.text).algebra["PV"]}
+    sparql = strip_comments(query.text)
+    for parameter in query.parameters:
+        assert parameter.name in projected, f"?{parameter.name} is not in the SELECT clause"
+        assert not re.search(rf"BOUND\s*\(\s*\?{parameter.name}\b", sparql, re.IGNORECASE)
+    assert not re.search(r"SELECT\s+(DISTINCT\s+)?\*", sparql, re.IGNORECASE)
+
+
+def test_listing_entries_have_the_documented_shape() -> None:
+    for query in REGISTRY.values():
+        entry = query.to_json()
+        assert list(entry) == ["name", "title", "question", "parameters"]
+        for parameter in entry["parameters"]:
+            assert list(parameter) == ["name", "type", "required", "example"]
+            assert isinstance(parameter["required"], bool)
+
+
+# --- answers on the shipped data ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_answer_equals_expected_results(store: EmbeddedStore, name: str) -> None:
+    query = REGISTRY[name]
+    expected = json.loads((resources.directory("queries") / f"{name}.srj").read_text(encoding="utf-8"))
+    assert_same_rows(queries.run(query, query.examples(), store), normalize_results(expected), ordered(query))
+
+
+def example_cases() -> list[tuple[str, bool]]:
+    cases = [(name, False) for name in NAMES]
+    cases += [
+        (name, True) for name in NAMES if REGISTRY[name].examples(optional=True) != REGISTRY[name].examples()
+    ]
+    return cases
+
+
+@pytest.mark.parametrize(("name", "optional"), example_cases(), ids=lambda v: str(v))
+def test_engines_give_the_same_rows(
+    dataset: Dataset, store: EmbeddedStore, name: str, optional: bool
+) -> None:
+    """rdflib (initBindings), pyoxigraph (substitutions) and pyoxigraph with a VALUES block agree."""
+    query = REGISTRY[name]
+    raw = query.examples(optional=optional)
+    expected = queries.run(query, raw, store)
+    assert_same_rows(on_rdflib(dataset, query, raw), expected, ordered(query))
+    assert_same_rows(on_values_block(store, query, raw), expected, ordered(query))
+
+
+def test_first_treaty_with_a_central_asian_state_is_reproduced(store: EmbeddedStore) -> None:
+    """The press release claims "the first such treaty Singapore has signed with a Central Asian State"."""
+    found = run(store, "first-of-its-kind-in-region", state="SG", region="143", designation="treaty")
+    assert [(r["instrument"], r["first"], r["claim"]) for r in found] == [
+        (
+            ID + "instrument/sg-kz-mla-2025",
+            "true",
+            ID + "claim/sg-kz-mla-2025-first-with-central-asian-state",
+        )
+    ]
+    assert found[0]["partner"] == ID + "state/KZ"
+
+
+EARLIER_TREATY = """
+@prefix cg: <https://w3id.org/coopgraph/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix id: <https://w3id.org/coopgraph/id/> .
+<https://w3id.org/coopgraph/id/state/UZ> a cg:State ; rdfs:label "Uzbekistan"@en ; cg:isoAlpha2 "UZ" ;
+    cg:inM49Region <https://w3id.org/coopgraph/id/m49/143> .
+<https://w3id.org/coopgraph/id/instrument/sg-uz-test-2020> a cg:BilateralInstrument ;
+    rdfs:label "test treaty"@en ;
+    cg:hasDesignation <https://w3id.org/coopgraph/id/designation/treaty> ;
+    cg:hasParty <https://w3id.org/coopgraph/id/state/SG> , <https://w3id.org/coopgraph/id/state/UZ> .
+<https://w3id.org/coopgraph/id/event/sg-uz-test-2020-signing> a cg:SigningEvent ;
+    cg:concernsInstrument <https://w3id.org/coopgraph/id/instrument/sg-uz-test-2020> ;
+    cg:onDate "{date}"^^xsd:date .
+"""
+
+
+@pytest.mark.parametrize(
+    ("date", "kz_first", "uz_first"),
+    [("2020-03-01", "false", "true"), ("2025-09-08", "false", "false"), ("2026-01-01", "true", "false")],
+)
+def test_an_earlier_treaty_in_the_region_makes_the_claim_false(
+    tmp_path: Path, date: str, kz_first: str, uz_first: str
+) -> None:
+    extra = tmp_path / "earlier.ttl"
+    extra.write_text(EARLIER_TREATY.replace("{date}", date), encoding="utf-8")
+    store = EmbeddedStore.shipped([extra])
+    found = run(store, "first-of-its-kind-in-region", state="SG", region="143", designation="treaty")
+    firsts = {r["instrument"].rsplit("/", 1)[1]: r["first"] for r in found}
+    assert firsts == {"sg-kz-mla-2025": kz_first, "sg-uz-test-2020": uz_first}
+    # Central Asia lies in Asia (142): the same answer for the broader region.
+    broader = run(store, "first-of-its-kind-in-region", state="SG", region="142", designation="treaty")
+    assert {r["instrument"].rsplit("/", 1)[1]: r["first"] for r in broader} == firsts
+
+
+def test_an_undated_treaty_makes_first_uncertain(tmp_path: Path) -> None:
+    extra = tmp_path / "undated.ttl"
+    text = EARLIER_TREATY.replace('    cg:onDate "{date}"^^xsd:date .', "    .").replace(" ;\n    .", " .")
+    extra.write_text(text, encoding="utf-8")
+    found = run(
+        EmbeddedStore.shipped([extra]),
+        "first-of-its-kind-in-region",
+        state="SG",
+        region="143",
+        designation="treaty",
+    )
+    firsts = {r["instrument"].rsplit("/", 1)[1]: r.get("first") for r in found}
+    assert firsts == {"sg-kz-mla-2025": "false", "sg-uz-test-2020": None}
+
+
+def test_optional_partner_narrows_the_instruments(store: EmbeddedStore) -> None:
+    every = {r["instrument"] for r in run(store, "instruments-between-states", state="SG")}
+    assert every == {ID + "instrument/kh-sg-mou-2025", ID + "instrument/sg-kz-mla-2025"}
+    with_kz = run(store, "instruments-between-states", state="SG", partner="KZ")
+    assert {r["instrument"] for r in with_kz} == {ID + "instrument/sg-kz-mla-2025"}
+    assert {r["designation"].rsplit("/", 1)[1] for r in with_kz} == {"agreement", "treaty"}
+    assert run(store, "instruments-between-states", state="KZ", partner="KH") == []
+
+
+def test_kazakhstan_signing_has_no_place_but_an_occasion_in_singapore(store: EmbeddedStore) -> None:
+    found = run(store, "instruments-between-states", state="KZ")
+    assert {r.get("place") for r in found} == {None}
+    assert {r["occasionPlace"] for r in found} == {ID + "place/singapore"}
+    assert {r["signedOn"] for r in found} == {"2025-09-08"}
+
+
+def test_cambodia_mou_date_is_an_interval(store: EmbeddedStore) -> None:
+    (found,) = run(store, "instruments-between-states", state="KH")
+    assert "signedOn" not in found
+    assert (found["notBefore"], found["notAfter"]) == ("2025-07-07", "2025-07-09")
+
+
+def test_wong_signed_nothing(store: EmbeddedStore) -> None:
+    signatories = {r["signatory"] for r in run(store, "signatories")}
+    assert ID + "person/lawrence-wong" not in signatories
+    assert ID + "person/edwin-tong" in signatories
+
+
+def test_status_filter(store: EmbeddedStore) -> None:
+    assert {r["instrument"] for r in run(store, "legal-status", status="binding")} == {
+        ID + "instrument/sg-kz-mla-2025"
+    }
+    assert {r["instrument"] for r in run(store, "legal-status", status="not-stated")} == {
+        ID + "instrument/kh-sg-mou-2025"
+    }
+    assert run(store, "legal-status", status="non-binding") == []
+
+
+def test_evidence_filter_by_fact_and_subject(store: EmbeddedStore) -> None:
+    k5 = run(store, "evidence", fact="K5")
+    assert k5 and {r["supportsFact"] for r in k5} == {"K5"}
+    every = run(store, "evidence")
+    assert len(every) > len(k5)
+    subject = ID + "instrument/kh-sg-mou-2025"
+    assert {r["subject"] for r in run(store, "evidence", subject=subject)} == {subject}
+    assert run(store, "evidence", fact="K99") == []
+
+
+def test_minimum_number_of_instruments(store: EmbeddedStore) -> None:
+    assert run(store, "partners-with-several-instruments", state="SG") == []
+    shared = run(store, "partners-with-several-instruments", state="SG", minimum="1")
+    assert {(r["partner"], r["instruments"]) for r in shared} == {
+        (ID + "state/KH", "1"),
+        (ID + "state/KZ", "1"),
+    }
+
+
+def test_crime_type_filter(store: EmbeddedStore) -> None:
+    found = run(store, "instruments-by-crime-type", crimeType="money-laundering")
+    assert {r["instrument"] for r in found} == {ID + "instrument/kh-sg-mou-2025"}
+
+
+def test_signed_between_dates(store: EmbeddedStore) -> None:
+    july = run(store, "instruments-signed-between", **{"from": "2025-07-01", "to": "2025-08-31"})
+    assert {r["instrument"] for r in july} == {ID + "instrument/kh-sg-mou-2025"}
+    partly = run(store, "instruments-signed-between", **{"from": "2025-07-08", "to": "2025-07-08"})
+    assert {r["certain"] for r in partly} == {"false"}
+    assert run(store, "instruments-signed-between", **{"from": "2025-07-10", "to": "2025-09-07"}) == []
+
+
+def test_search_is_case_insensitive(store: EmbeddedStore) -> None:
+    assert {r["thing"] for r in run(store, "search", text="TONG")} == {ID + "person/edwin-tong"}
+    assert ID + "body/sg-anti-scam-command" in {r["thing"] for r in run(store, "search", text="ascom")}
+
+
+# --- parameter values ---------------------------------------------------------------------------------------
+
+
+def test_bind_turns_values_into_terms() -> None:
+    query = queries.parse_text(
+        "# Parameters:\n"
+        "#   ?state state-code required SG the state\n"
+        "#   ?region m49-code optional 143 region\n"
+        "#   ?day date optional 2025-09-08 day\n"
+        "#   ?n integer optional 2 count\n"
+        "#   ?thing instrument optional sg-kz-mla-2025 it\n"
+        "#   ?words text optional x words\n"
+        "SELECT ?state ?region ?day ?n ?thing ?words WHERE { ?state ?region ?day . ?n ?thing ?words }",
+        "t",
+    )
+    bound = queries.bind(
+        query,
+        {
+            "state": "sg",
+            "region": "35",
+            "day": "2025-02-28",
+            "n": "-3",
+            "thing": "https://example.org/x",
+            "words": "a",
+        },
+    )
+    assert bound == {
+        "state": URIRef(ID + "state/SG"),
+        "region": URIRef(ID + "m49/035"),
+        "day": Literal("2025-02-28", datatype=XSD.date),
+        "n": Literal(-3, datatype=XSD.integer),
+        "thing": URIRef("https://example.org/x"),
+        "words": Literal("a"),
+    }
+    assert queries.bind(query, {"state": "KZ", "thing": "kh-sg-mou-2025"})["thing"] == URIRef(
+        ID + "instrument/kh-sg-mou-2025"
+    )
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ({}, "needs state"),
+        ({"state": "SG", "colour": "red"}, "no parameter 'colour'"),
+        ({"state": "SGP"}, "ISO 3166-1 alpha-2"),
+        ({"state": "S}"}, "ISO 3166-1 alpha-2"),
+        ({"state": "SG", "day": "2025-02-30"}, "no such day"),
+        ({"state": "SG", "day": "8 Sep 2025"}, "YYYY-MM-DD"),
+        ({"state": "SG", "n": "2.5"}, "integer"),
+        ({"state": "SG", "iri": "https://example.org/a>b"}, "absolute IRI"),
+        ({"state": "SG", "iri": "https://example.org/a b"}, "absolute IRI"),
+        ({"state": "SG", "iri": "no-scheme"}, "no scheme"),
+        ({"state": "SG", "thing": "Not A Slug"}, "slug"),
+        ({"state": "SG", "region": "1434"}, "M49"),
+        ({"state": "SG", "words": ""}, "empty"),
+    ],
+)
+def test_bad_values_are_refused(raw: dict[str, str], message: str) -> None:
+    query = queries.parse_text(
+        "# Parameters:\n"
+        "#   ?state state-code required SG the state\n"
+        "#   ?region m49-code optional 143 region\n"
+        "#   ?day date optional 2025-09-08 day\n"
+        "#   ?n integer optional 2 count\n"
+        "#   ?iri iri optional https://example.org/ it\n"
+        "#   ?thing instrument optional sg-kz-mla-2025 it\n"
+        "#   ?words text optional x words\n"
+        "SELECT ?state ?region ?day ?n ?iri ?thing ?words\n"
+        "WHERE { ?state ?region ?day . ?n ?iri ?thing . ?words ?a ?b }",
+        "t",
+    )
+    with pytest.raises(queries.QueryError, match=re.escape(message)):
+        queries.bind(query, raw)
+
+
+@pytest.mark.parametrize(
+    ("name", "raw", "message"),
+    [
+        ("instruments-between-states", {"state": "FR"}, "no state FR"),
+        (
+            "first-of-its-kind-in-region",
+            {"state": "SG", "region": "014", "designation": "treaty"},
+            "no UN M49 area 014",
+        ),
+        (
+            "first-of-its-kind-in-region",
+            {"state": "SG", "region": "143", "designation": "pact"},
+            "no designation pact",
+        ),
+        ("signatories", {"instrument": "https://example.org/x"}, "no instrument <https://example.org/x>"),
+    ],
+)
+def test_values_must_name_things_of_the_graph(
+    store: EmbeddedStore, name: str, raw: dict, message: str
+) -> None:
+    with pytest.raises(queries.QueryError, match=re.escape(message)) as caught:
+        queries.run(REGISTRY[name], raw, store)
+    assert "it has:" in str(caught.value)
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_hostile_text_stays_a_value(dataset: Dataset, store: EmbeddedStore, value: str) -> None:
+    """Hostile text bound to a text parameter matches nothing and changes nothing, on every engine."""
+    query = REGISTRY["search"]
+    before = len(store.store)
+    for answer in (
+        queries.run(query, {"text": value}, store),
+        on_rdflib(dataset, query, {"text": value}),
+        on_values_block(store, query, {"text": value}),
+    ):
+        assert answer["results"]["bindings"] == []
+    assert len(store.store) == before
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_hostile_text_is_found_exactly(tmp_path: Path, value: str) -> None:
+    """A label that holds the hostile text is found by it, and the text comes back unchanged."""
+    extra = tmp_path / "hostile.ttl"
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    extra.write_text(
+        "@prefix cg: <https://w3id.org/coopgraph/ontology#> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        f'<https://example.org/p> a cg:Person ; rdfs:label "Ms {escaped} Smith" .\n',
+        encoding="utf-8",
+    )
+    store = EmbeddedStore.shipped([extra])
+    query = REGISTRY["search"]
+    for answer in (
+        queries.run(query, {"text": value}, store),
+        on_values_block(store, query, {"text": value}),
+    ):
+        found = rows(answer)
+        assert [(r["thing"], r["text"]) for r in found] == [("https://example.org/p", value)]
+
+
+@pytest.mark.parametrize("value", [*HOSTILE, "SG>", "S\nG"])
+def test_hostile_codes_are_refused(value: str) -> None:
+    with pytest.raises(queries.QueryError):
+        queries.bind(REGISTRY["instruments-between-states"], {"state": value})
+    with pytest.raises(queries.QueryError):
+        queries.bind(REGISTRY["evidence"], {"subject": "https://example.org/" + value})
+
+
+# --- headers and files --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "# Parameters:\n#   ?x colour required red it\nSELECT ?x WHERE { ?x ?p ?o }",
+            "unknown parameter type",
+        ),
+        ("# Parameters:\n#   ?x state-code maybe SG it\nSELECT ?x WHERE { ?x ?p ?o }", "a parameter line is"),
+        ("# Parameters:\n#   ?x state-code required Singapore it\nSELECT ?x WHERE { ?x ?p ?o }", "example"),
+        ("# Parameters:\n#   ?y state-code required SG it\nSELECT ?x WHERE { ?x ?p ?o }", "does not use it"),
+        (
+            "# Parameters:\n#   ?x state-code required SG a\n#   ?x state-code optional KZ b\n"
+            "SELECT ?x WHERE { ?x ?p ?o }",
+            "declared twice",
+        ),
+        ("# Parameters: ?x\nSELECT ?x WHERE { ?x ?p ?o }", "on the lines after"),
+    ],
+)
+def test_malformed_headers_are_refused(text: str, message: str) -> None:
+    with pytest.raises(queries.QueryError, match=message):
+        queries.parse_text(text, "bad")
+
+
+def test_header_continuation_lines() -> None:
+    query = queries.parse_text(
+        "# Title: A title\n# Question: Which one\n#   of them?\n# Parameters:\n"
+        "#   ?x  state-code  optional  SG  the first line\n#     and the second\n# Notes: n\n"
+        "SELECT ?x WHERE { ?x ?p ?o }",
+        "q",
+    )
+    assert (query.title, query.question, query.notes) == ("A title", "Which one of them?", "n")
+    assert query.parameters == [
+        queries.Parameter("x", "state-code", False, "SG", "the first line and the second")
+    ]
+
+
+def test_file_without_header(tmp_path: Path) -> None:
+    path = tmp_path / "mine.rq"
+    path.write_text("SELECT ?s WHERE { ?s ?p ?o } LIMIT 1\n", encoding="utf-8")
+    query = queries.parse_file(path)
+    assert (query.name, query.title, query.parameters, query.path) == ("mine", "mine", [], path)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"SELECT ?s WHERE { ?s ?p ?o ", "not a SPARQL query"),
+        (b"DROP ALL", "not a SPARQL query"),
+        (b"CONSTRUCT WHERE { ?s ?p ?o }", "only SELECT and ASK"),
+        (b"\xff\xfe SELECT", "not UTF-8"),
+    ],
+)
+def test_bad_query_files_are_refused(tmp_path: Path, content: bytes, message: str) -> None:
+    path = tmp_path / "bad.rq"
+    path.write_bytes(content)
+    with pytest.raises(queries.QueryError, match=message):
+        queries.parse_file(path)
+
+
+def test_missing_and_unreadable_files(tmp_path: Path) -> None:
+    with pytest.raises(queries.QueryError, match="no such file"):
+        queries.parse_file(tmp_path / "none.rq")
+    with pytest.raises(queries.QueryError, match="cannot read"):
+        queries.parse_file(tmp_path)
+
+
+def test_unknown_name_suggests_close_names() -> None:
+    with pytest.raises(queries.QueryError, match="did you mean signatories"):
+        queries.get("signatory")
+    with pytest.raises(queries.QueryError, match="--list"):
+        queries.get("zzz")
+
+
+def test_user_query_with_an_unprojected_parameter_runs(tmp_path: Path, store: EmbeddedStore) -> None:
+    """pyoxigraph substitutes only projected variables; the store binds the others with a VALUES block."""
+    path = tmp_path / "mine.rq"
+    path.write_text(
+        "# Parameters:\n#   ?state state-code required SG s\n"
+        "SELECT ?i WHERE { ?i <https://w3id.org/coopgraph/ontology#hasParty> ?state }\n",
+        encoding="utf-8",
+    )
+    found = rows(queries.run(queries.parse_file(path), {"state": "KZ"}, store))
+    assert found == [{"i": ID + "instrument/sg-kz-mla-2025"}]
+
+
+def test_ask_queries_run(tmp_path: Path, store: EmbeddedStore) -> None:
+    path = tmp_path / "ask.rq"
+    path.write_text(
+        "# Parameters:\n#   ?state state-code required SG s\n"
+        "ASK { ?state <https://w3id.org/coopgraph/ontology#isoAlpha2> ?code }\n",
+        encoding="utf-8",
+    )
+    answer = queries.run(queries.parse_file(path), {"state": "KZ"}, store)
+    assert answer == {"head": {}, "boolean": True}
+    assert queries.render(answer, "table") == "yes"
+    assert queries.render(answer, "csv") == "true"
+
+
+# --- rendering ----------------------------------------------------------------------------------------------
+
+SAMPLE = {
+    "head": {"vars": ["thing", "label", "count", "missing"]},
+    "results": {
+        "bindings": [
+            {
+                "thing": {"type": "uri", "value": ID + "state/SG"},
+                "label": {"type": "literal", "value": 'say "hi",\nthen\tgo', "xml:lang": "en"},
+                "count": {"type": "literal", "value": "2", "datatype": str(XSD.integer)},
+            },
+            {"thing": {"type": "bnode", "value": "b0"}, "missing": {"type": "literal", "value": "x"}},
+        ]
+    },
+}
+
+
+def test_render_json_is_the_results_document() -> None:
+    assert json.loads(queries.render(SAMPLE, "json")) == SAMPLE
+
+
+def test_render_csv_follows_the_sparql_csv_format() -> None:
+    text = queries.render(SAMPLE, "csv")
+    assert text.startswith("thing,label,count,missing\r\n")
+    parsed = list(csv.reader(io.StringIO(text, newline="")))
+    assert parsed == [
+        ["thing", "label", "count", "missing"],
+        [ID + "state/SG", 'say "hi",\nthen\tgo', "2", ""],
+        ["_:b0", "", "", "x"],
+    ]
+
+
+def test_render_tsv_follows_the_sparql_tsv_format() -> None:
+    lines = queries.render(SAMPLE, "tsv").split("\n")
+    assert lines[0] == "?thing\t?label\t?count\t?missing"
+    assert lines[1].split("\t") == [f"<{ID}state/SG>", '"say \\"hi\\",\\nthen\\tgo"@en', "2", ""]
+    assert lines[2].split("\t") == ["_:b0", "", "", '"x"']
+
+
+def test_render_table_keeps_the_column_order() -> None:
+    text = queries.render(SAMPLE, "table")
+    assert "cgid:state/SG" in text and "2 rows" in text
+    assert text.index("thing") < text.index("label") < text.index("count")
+    empty = {"head": {"vars": ["a", "b"]}, "results": {"bindings": []}}
+    assert queries.render(empty, "table") == "0 rows (columns: a, b)"
+
+
+def test_render_rejects_unknown_formats() -> None:
+    with pytest.raises(ValueError, match="unknown format"):
+        queries.render(SAMPLE, "xml")

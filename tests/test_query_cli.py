@@ -1,0 +1,348 @@
+"""`coopgraph query`, run as a real command in a subprocess: every form, its outputs and its exit codes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+from coopgraph import queries, resources
+from coopgraph.stores import RemoteStore, load
+
+QUERIES = resources.directory("queries")
+ID = "https://w3id.org/coopgraph/id/"
+
+
+def coopgraph(*args: str) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m coopgraph ARGS`` and return what it did; a traceback is always a failure.
+
+    The output is decoded as it is, so the CRLF line ends of the CSV format stay visible.
+    """
+    done = subprocess.run(
+        [sys.executable, "-m", "coopgraph", *args], capture_output=True, timeout=300, check=False
+    )
+    out = subprocess.CompletedProcess(done.args, done.returncode, done.stdout.decode(), done.stderr.decode())
+    assert "Traceback" not in out.stderr, out.stderr
+    return out
+
+
+def failed(done: subprocess.CompletedProcess[str], *words: str) -> None:
+    """Exit 2 with one clear message on stderr and nothing on stdout."""
+    assert done.returncode == 2, (done.returncode, done.stdout, done.stderr)
+    assert done.stdout == ""
+    for word in words:
+        assert word in done.stderr, done.stderr
+
+
+def expected(name: str) -> dict:
+    return json.loads((QUERIES / f"{name}.srj").read_text(encoding="utf-8"))
+
+
+def example_args(name: str) -> list[str]:
+    args = []
+    for key, value in queries.get(name).examples().items():
+        args += ["--param", f"{key}={value}"]
+    return args
+
+
+# --- help and listing ---------------------------------------------------------------------------------------
+
+
+def test_help() -> None:
+    done = coopgraph("query", "--help")
+    assert done.returncode == 0
+    for option in ("--list", "--file", "--param", "--format", "--endpoint", "--timeout"):
+        assert option in done.stdout
+
+
+def test_query_is_listed_in_the_main_help() -> None:
+    done = coopgraph("--help")
+    assert done.returncode == 0 and "query" in done.stdout
+
+
+def test_list_json_has_the_documented_schema() -> None:
+    done = coopgraph("query", "--list", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    listing = json.loads(done.stdout)
+    assert [entry["name"] for entry in listing] == sorted(p.stem for p in QUERIES.glob("*.rq"))
+    for entry in listing:
+        assert list(entry) == ["name", "title", "question", "parameters"]
+        assert all(isinstance(entry[key], str) and entry[key] for key in ("name", "title", "question"))
+        for parameter in entry["parameters"]:
+            assert list(parameter) == ["name", "type", "required", "example"]
+            assert isinstance(parameter["required"], bool)
+            assert parameter["type"] in queries.TYPES
+            assert isinstance(parameter["example"], str) and parameter["example"]
+    sixth = next(entry for entry in listing if entry["name"] == "first-of-its-kind-in-region")
+    assert sixth["parameters"][0] == {
+        "name": "state",
+        "type": "state-code",
+        "required": True,
+        "example": "SG",
+    }
+
+
+def test_list_table_names_every_query() -> None:
+    done = coopgraph("query", "--list")
+    assert done.returncode == 0
+    for path in QUERIES.glob("*.rq"):
+        assert f"{path.stem}:" in done.stdout
+    assert "--param state=" in done.stdout
+
+
+# --- canned queries by name ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name", ["instruments-between-states", "first-of-its-kind-in-region", "evidence", "graph-summary"]
+)
+def test_json_output_is_the_expected_results(name: str) -> None:
+    done = coopgraph("query", name, *example_args(name), "--format", "json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == expected(name)
+
+
+def test_first_with_a_central_asian_state() -> None:
+    params = ["-p", "state=SG", "-p", "region=143", "-p", "designation=treaty"]
+    done = coopgraph("query", "first-of-its-kind-in-region", *params, "--format", "json")
+    assert done.returncode == 0, done.stderr
+    (row,) = json.loads(done.stdout)["results"]["bindings"]
+    assert row["instrument"]["value"] == ID + "instrument/sg-kz-mla-2025"
+    assert row["first"] == {
+        "type": "literal",
+        "value": "true",
+        "datatype": "http://www.w3.org/2001/XMLSchema#boolean",
+    }
+
+
+def test_csv_output() -> None:
+    done = coopgraph("query", "timeline", "--param", "state=sg", "--format", "csv")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("state,year,partner,designation,instrument,signedOn,notBefore,notAfter\r\n")
+    table = list(csv.DictReader(io.StringIO(done.stdout, newline="")))
+    assert [row["instrument"] for row in table] == [
+        ID + "instrument/kh-sg-mou-2025",
+        ID + "instrument/sg-kz-mla-2025",
+        ID + "instrument/sg-kz-mla-2025",
+    ]
+    assert table[0]["signedOn"] == "" and table[0]["notBefore"] == "2025-07-07"
+
+
+def test_tsv_output() -> None:
+    done = coopgraph("query", "signatories", "--param", "instrument=sg-kz-mla-2025", "--format", "tsv")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.rstrip("\n").split("\n")
+    assert lines[0].split("\t")[:3] == ["?instrument", "?instrumentLabel", "?signatory"]
+    assert len(lines) == 4
+    assert all(line.split("\t")[0] == f"<{ID}instrument/sg-kz-mla-2025>" for line in lines[1:])
+    assert '"Edwin Tong"@en' in done.stdout and '"SC"' in done.stdout
+
+
+def test_table_output() -> None:
+    done = coopgraph("query", "legal-status")
+    assert done.returncode == 0, done.stderr
+    assert "cgid:legal-status/binding" in done.stdout and "cgid:legal-status/not-stated" in done.stdout
+    assert done.stdout.rstrip().endswith("2 rows")
+
+
+def test_no_rows_is_still_an_answer() -> None:
+    done = coopgraph("query", "partners-with-several-instruments", "--param", "state=KZ")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("0 rows")
+
+
+# --- the user's own query file ------------------------------------------------------------------------------
+
+
+def test_file_with_parameters(tmp_path: Path) -> None:
+    path = tmp_path / "parties.rq"
+    path.write_text(
+        "# Title: Parties of an instrument\n"
+        "# Parameters:\n"
+        "#   ?instrument  instrument  required  sg-kz-mla-2025  the instrument\n"
+        "PREFIX cg: <https://w3id.org/coopgraph/ontology#>\n"
+        "SELECT ?instrument ?party WHERE { ?instrument cg:hasParty ?party } ORDER BY ?party\n",
+        encoding="utf-8",
+    )
+    done = coopgraph("query", "--file", str(path), "--param", "instrument=kh-sg-mou-2025", "--format", "csv")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\r\n")[1:3] == [
+        f"{ID}instrument/kh-sg-mou-2025,{ID}state/KH",
+        f"{ID}instrument/kh-sg-mou-2025,{ID}state/SG",
+    ]
+    failed(coopgraph("query", "--file", str(path)), "needs instrument")
+
+
+def test_ask_file(tmp_path: Path) -> None:
+    path = tmp_path / "ask.rq"
+    path.write_text("ASK { ?s a <https://w3id.org/coopgraph/ontology#Visit> }\n", encoding="utf-8")
+    done = coopgraph("query", "--file", str(path), "--format", "json")
+    assert done.returncode == 0 and json.loads(done.stdout) == {"head": {}, "boolean": True}
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("SELECT ?s WHERE { ?s ?p ?o", "not a SPARQL query"),
+        ("DROP ALL", "not a SPARQL query"),
+        ("CONSTRUCT WHERE { ?s ?p ?o }", "only SELECT and ASK"),
+        (
+            "# Parameters:\n#   ?s colour required red x\nSELECT ?s WHERE { ?s ?p ?o }",
+            "unknown parameter type",
+        ),
+    ],
+)
+def test_bad_files(tmp_path: Path, content: str, message: str) -> None:
+    path = tmp_path / "bad.rq"
+    path.write_text(content, encoding="utf-8")
+    failed(coopgraph("query", "--file", str(path)), str(path), message)
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    failed(coopgraph("query", "--file", str(tmp_path / "none.rq")), "none.rq", "no such file")
+
+
+def test_directory_as_file(tmp_path: Path) -> None:
+    failed(coopgraph("query", "--file", str(tmp_path)), "cannot read")
+
+
+# --- bad input ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["instrument-between-states"], ["unknown query", "instruments-between-states"]),
+        (["instruments-between-states"], ["needs state", "--param state=SG"]),
+        (["instruments-between-states", "-p", "state=XYZ"], ["ISO 3166-1 alpha-2"]),
+        (["instruments-between-states", "-p", "state=FR"], ["no state FR", "KH, KZ, SG"]),
+        (["instruments-between-states", "-p", "stateSG"], ["not KEY=VALUE"]),
+        (["instruments-between-states", "-p", "=SG"], ["not KEY=VALUE"]),
+        (["instruments-between-states", "-p", "state=SG", "-p", "state=KZ"], ["given twice"]),
+        (["instruments-between-states", "-p", "state=SG", "-p", "colour=red"], ["no parameter 'colour'"]),
+        (["instruments-signed-between", "-p", "from=2025-02-30"], ["no such day"]),
+        (["partners-with-several-instruments", "-p", "state=SG", "-p", "minimum=two"], ["integer"]),
+        ([], ["give a query NAME"]),
+        (["timeline", "--file", "x.rq"], ["give a query NAME"]),
+        (["--list", "timeline"], ["--list takes no"]),
+        (["--list", "--format", "csv"], ["table or json"]),
+    ],
+)
+def test_bad_input_exits_2(args: list[str], words: list[str]) -> None:
+    failed(coopgraph("query", *args), "coopgraph: error:", *words)
+
+
+def test_unknown_format_exits_2() -> None:
+    done = coopgraph("query", "timeline", "-p", "state=SG", "--format", "xml")
+    assert done.returncode == 2 and "xml" in done.stderr
+
+
+@pytest.mark.parametrize("value", [">", '"', "}", "S\nG", "} ; DROP ALL", "<script>", "SG>"])
+def test_hostile_codes_are_refused(value: str) -> None:
+    failed(coopgraph("query", "instruments-between-states", "--param", f"state={value}"), "parameter state")
+
+
+@pytest.mark.parametrize("value", ["} ; DROP ALL", "<http://evil/> }", "a\nb", '"'])
+def test_hostile_iris_are_refused(value: str) -> None:
+    failed(coopgraph("query", "evidence", "--param", f"subject=https://example.org/{value}"), "absolute IRI")
+
+
+@pytest.mark.parametrize("value", ["} ; DROP ALL", '"} . ?s ?p ?o . #', "<script>", "x\n}"])
+def test_hostile_text_stays_a_value(value: str) -> None:
+    done = coopgraph("query", "search", "--param", f"text={value}", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["results"]["bindings"] == []
+    after = coopgraph("query", "graph-summary", "--format", "json")
+    assert json.loads(after.stdout) == expected("graph-summary")
+
+
+# --- remote endpoints ---------------------------------------------------------------------------------------
+
+
+def test_unreachable_endpoint_exits_2() -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    done = coopgraph(
+        "query", "graph-summary", "--endpoint", f"http://127.0.0.1:{port}/query", "--timeout", "5"
+    )
+    failed(done, f"127.0.0.1:{port}", "refused")
+
+
+def test_bad_timeout_exits_2() -> None:
+    done = coopgraph("query", "graph-summary", "--endpoint", "http://127.0.0.1:1/query", "--timeout", "0")
+    assert done.returncode == 2 and "timeout" in done.stderr.lower()
+
+
+@pytest.fixture(scope="module")
+def oxigraph_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """An Oxigraph server on 127.0.0.1 holding the shipped graph, one named graph a file."""
+    binary = Path(sys.executable).parent / "oxigraph"
+    if not binary.is_file():
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("the oxigraph server binary (PyPI package oxigraph, test extra) is missing")
+        pytest.skip("the oxigraph server binary is not installed")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    folder = tmp_path_factory.mktemp("oxigraph")
+    log = (folder / "server.log").open("w")
+    process = subprocess.Popen(
+        [str(binary), "serve", "--location", str(folder / "db"), "--bind", f"127.0.0.1:{port}"],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                if requests.get(f"{base}/query", params={"query": "ASK {}"}, timeout=1).ok:
+                    break
+            except requests.ConnectionError:
+                time.sleep(0.05)
+        else:
+            pytest.fail(f"oxigraph did not start: {(folder / 'server.log').read_text()}")
+        load(RemoteStore(f"{base}/query", gsp_endpoint=f"{base}/store"), validate=False)
+        yield f"{base}/query"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        log.close()
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("name", ["first-of-its-kind-in-region", "signatories", "timeline"])
+def test_endpoint_gives_the_expected_results(oxigraph_endpoint: str, name: str) -> None:
+    done = coopgraph("query", name, *example_args(name), "--format", "json", "--endpoint", oxigraph_endpoint)
+    assert done.returncode == 0, done.stderr
+    answer = json.loads(done.stdout)
+    want = expected(name)
+    assert answer["head"] == want["head"]
+    key = lambda row: json.dumps(row, sort_keys=True)  # noqa: E731
+    if re.search(r"\bORDER\s+BY\b", queries.get(name).text):
+        assert answer["results"]["bindings"] == want["results"]["bindings"]
+    else:
+        assert sorted(map(key, answer["results"]["bindings"])) == sorted(
+            map(key, want["results"]["bindings"])
+        )
+
+
+@pytest.mark.integration
+def test_endpoint_checks_values_against_its_graph(oxigraph_endpoint: str) -> None:
+    done = coopgraph("query", "timeline", "-p", "state=FR", "--endpoint", oxigraph_endpoint)
+    failed(done, "no state FR", "KH, KZ, SG")
+    done = coopgraph(
+        "query", "search", "-p", "text=} ; DROP ALL", "--endpoint", oxigraph_endpoint, "--format", "csv"
+    )
+    assert done.returncode == 0 and done.stdout == "text,thing,kind,name,nameProperty\r\n"

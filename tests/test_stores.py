@@ -1,0 +1,331 @@
+"""coopgraph.stores without a server: binding values safely, reading answers, and failing clearly.
+
+The integration tests (tests/integration/) run the same code against real Oxigraph and Virtuoso servers.
+"""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rdflib import BNode, Literal, URIRef
+
+from coopgraph.load import graph_iri_for, load_files
+from coopgraph.stores import (
+    Auth,
+    EmbeddedStore,
+    RemoteStore,
+    StoreError,
+    normalize_results,
+    ntriples_term,
+    redact_url,
+    strip_comments,
+    values_block,
+    with_values,
+)
+
+SAMPLE = Path(__file__).parent / "integration" / "fixtures" / "sample.ttl"
+EX = "https://example.org/sample/"
+PREFIXES = "PREFIX ex: <https://example.org/sample/>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+BY_LABEL = PREFIXES + "SELECT ?s WHERE { ?s rdfs:label ?label }"
+HOSTILE = {
+    "closing-brace": "} ; DROP ALL ; SELECT * WHERE {",
+    "quotes": "say \"hello\" > 'world' <b>",
+    "newline": "first line\nsecond line\twith a tab",
+    "comment": "# not a comment ?x <http://evil/> .",
+    "backslash": "C:\\path\\to\\}",
+}
+
+
+@pytest.fixture(scope="module")
+def sample() -> EmbeddedStore:
+    return EmbeddedStore.from_dataset(load_files([SAMPLE]))
+
+
+def subjects(document: dict) -> list[str]:
+    return sorted(row["s"]["value"] for row in document["results"]["bindings"])
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+# --- hostile values stay values --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("slug", sorted(HOSTILE))
+def test_hostile_literal_in_values_block_matches_only_its_own_label(sample: EmbeddedStore, slug: str) -> None:
+    rewritten = with_values(BY_LABEL, {"label": Literal(HOSTILE[slug])})
+    assert subjects(sample.query(rewritten)) == [EX + slug]
+
+
+@pytest.mark.parametrize("slug", sorted(HOSTILE))
+def test_substitution_and_values_block_give_the_same_rows(sample: EmbeddedStore, slug: str) -> None:
+    query = PREFIXES + "SELECT ?s ?label WHERE { ?s rdfs:label ?label }"  # projected: a real substitution
+    bindings = {"label": Literal(HOSTILE[slug])}
+    assert sample.query(query, bindings) == sample.query(with_values(query, bindings))
+    assert len(sample.query(query, bindings)["results"]["bindings"]) == 1
+
+
+def test_values_block_writes_each_term_in_escaped_ntriples_form() -> None:
+    block = values_block({"s": URIRef(EX + "a"), "label": Literal('} "x"\n', lang="en"), "n": Literal(3)})
+    assert block == (
+        f'VALUES (?s ?label ?n) {{ (<{EX}a> "}} \\"x\\"\\n"@en '
+        '"3"^^<http://www.w3.org/2001/XMLSchema#integer>) }'
+    )
+
+
+@pytest.mark.parametrize(
+    "iri", ["http://x/a> } DROP ALL { <http://y", "http://x/a b", "http://x/\n", "not an iri", 'http://x/"']
+)
+def test_an_iri_that_could_break_out_is_refused(iri: str) -> None:
+    with pytest.raises(ValueError):
+        with_values(BY_LABEL, {"s": URIRef(iri)})
+
+
+def test_a_datatype_that_could_break_out_is_refused() -> None:
+    with pytest.raises(ValueError):
+        ntriples_term(Literal("1", datatype=URIRef("http://x#int> . } DROP ALL {")))
+
+
+@pytest.mark.parametrize("name", ["label } DROP ALL {", "", "a b", "?", "la-bel"])
+def test_a_bad_variable_name_is_refused(name: str) -> None:
+    with pytest.raises(ValueError):
+        with_values(BY_LABEL, {name: Literal("x")})
+
+
+def test_variable_names_may_carry_their_question_mark() -> None:
+    assert with_values(BY_LABEL, {"?label": Literal("x")}) == with_values(BY_LABEL, {"label": Literal("x")})
+
+
+def test_a_blank_node_cannot_be_bound_remotely() -> None:
+    with pytest.raises(ValueError, match="blank node"):
+        with_values(BY_LABEL, {"s": BNode()})
+
+
+# --- where the VALUES block goes -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "head"),
+    [
+        ("SELECT ?s WHERE { ?s ?p ?o }", "SELECT ?s WHERE {"),
+        ("# a { comment\nSELECT ?s WHERE { ?s ?p ?o }", "# a { comment\nSELECT ?s WHERE {"),
+        ('SELECT ?s (CONCAT("{", ?o) AS ?c) WHERE { ?s ?p ?o }', 'SELECT ?s (CONCAT("{", ?o) AS ?c) WHERE {'),
+        ("SELECT ?s (?o < 3 AS ?small) WHERE { ?s ?p ?o }", "SELECT ?s (?o < 3 AS ?small) WHERE {"),
+        (
+            "SELECT ?s (EXISTS { ?s ?q ?r } AS ?e) WHERE { ?s ?p ?o }",
+            "SELECT ?s (EXISTS { ?s ?q ?r } AS ?e) WHERE {",
+        ),
+        ("SELECT ?s FROM <http://g> WHERE { ?s ?p ?o }", "SELECT ?s FROM <http://g> WHERE {"),
+        ("ASK { ?s ?p ?o }", "ASK {"),
+        ("SELECT ?s WHERE { SELECT ?s WHERE { ?s ?p ?o } }", "SELECT ?s WHERE { SELECT ?s WHERE {"),
+        ("SELECT ?s WHERE { '''{''' ?p ?o }", "SELECT ?s WHERE {"),
+    ],
+)
+def test_values_block_leads_the_where_group(query: str, head: str) -> None:
+    rewritten = with_values(query, {"s": URIRef("http://s")})
+    assert rewritten.startswith(head + " VALUES (?s) { (<http://s>) } ")
+    assert rewritten[len(head) :].replace(" VALUES (?s) { (<http://s>) } ", "", 1) == query[len(head) :]
+
+
+@pytest.mark.parametrize("query", ["SELECT ?s", 'SELECT ?s WHERE "{ ?s ?p ?o }', "SELECT (?s) WHERE ( ?s )"])
+def test_a_query_without_a_where_group_is_refused(query: str) -> None:
+    with pytest.raises(ValueError):
+        with_values(query, {"s": URIRef("http://s")})
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        PREFIXES + "SELECT ?s WHERE { ?s rdfs:label ?label }",
+        PREFIXES + "SELECT ?s ?label WHERE { ?s rdfs:label ?label }",
+        PREFIXES + "SELECT * WHERE { ?s rdfs:label ?label }",
+        PREFIXES + "SELECT (COUNT(*) AS ?n) WHERE { ?s rdfs:label ?label }",
+        PREFIXES + "SELECT ?s WHERE { SELECT ?s WHERE { ?s rdfs:label ?label } }",
+        PREFIXES + "SELECT ?s WHERE { ?s rdfs:label ?x FILTER(?x = ?label) }",
+        PREFIXES + "ASK { ?s rdfs:label ?label }",
+    ],
+)
+def test_embedded_bindings_mean_what_the_values_block_means(sample: EmbeddedStore, query: str) -> None:
+    bindings = {"label": Literal("plain value")}
+    assert sample.query(query, bindings) == sample.query(with_values(query, bindings))
+
+
+def test_strip_comments_keeps_hashes_inside_iris_and_strings() -> None:
+    query = 'PREFIX x: <http://x#> # delete me\nSELECT ?s WHERE { ?s x:p "#1" } # and me'
+    assert strip_comments(query) == 'PREFIX x: <http://x#> \nSELECT ?s WHERE { ?s x:p "#1" } '
+
+
+def test_an_inline_comment_does_not_turn_a_query_into_an_update() -> None:
+    """SPARQLWrapper guesses the query type from the first keyword it finds, comments included."""
+    store = RemoteStore("http://127.0.0.1:9/query", default_graphs=[])
+    wrapper = store._wrapper("PREFIX x: <http://x#> # insert a comment\nSELECT ?s WHERE { ?s ?p ?o }", ())
+    assert wrapper.queryType == "SELECT"
+
+
+def test_only_select_and_ask_are_queries(sample: EmbeddedStore) -> None:
+    with pytest.raises(ValueError):
+        sample.query("CONSTRUCT WHERE { ?s ?p ?o }")
+    with pytest.raises(ValueError):
+        RemoteStore("http://127.0.0.1:9/query", default_graphs=[]).query("CONSTRUCT WHERE { ?s ?p ?o }")
+
+
+# --- answers ---------------------------------------------------------------------------------------------
+
+
+def test_answers_from_different_stores_are_normalized_alike() -> None:
+    virtuoso = {
+        "head": {"link": [], "vars": ["a", "b", "c", "d"]},
+        "results": {
+            "distinct": False,
+            "ordered": True,
+            "bindings": [
+                {
+                    "a": {
+                        "type": "typed-literal",
+                        "datatype": "http://www.w3.org/2001/XMLSchema#integer",
+                        "value": "4",
+                    },
+                    "b": {"type": "literal", "xml:lang": "EN", "value": "x"},
+                    "c": {
+                        "type": "typed-literal",
+                        "datatype": "http://www.w3.org/2001/XMLSchema#string",
+                        "value": "y",
+                    },
+                    "d": {
+                        "type": "typed-literal",
+                        "datatype": "http://www.w3.org/2001/XMLSchema#boolean",
+                        "value": "1",
+                    },
+                }
+            ],
+        },
+    }
+    assert normalize_results(virtuoso) == {
+        "head": {"vars": ["a", "b", "c", "d"]},
+        "results": {
+            "bindings": [
+                {
+                    "a": {
+                        "type": "literal",
+                        "datatype": "http://www.w3.org/2001/XMLSchema#integer",
+                        "value": "4",
+                    },
+                    "b": {"type": "literal", "xml:lang": "en", "value": "x"},
+                    "c": {"type": "literal", "value": "y"},
+                    "d": {
+                        "type": "literal",
+                        "datatype": "http://www.w3.org/2001/XMLSchema#boolean",
+                        "value": "true",
+                    },
+                }
+            ]
+        },
+    }
+    assert normalize_results({"head": {"link": []}, "boolean": True}) == {"head": {}, "boolean": True}
+
+
+def test_embedded_store_keeps_one_named_graph_per_file(sample: EmbeddedStore) -> None:
+    assert sample.graphs() == [str(graph_iri_for(SAMPLE))]
+    assert sample.count(sample.graphs()[0]) == 22
+    assert sample.query("ASK { ?s ?p ?o }") == {"head": {}, "boolean": True}  # the union is the default graph
+
+
+# --- failing clearly, without secrets ---------------------------------------------------------------------
+
+
+def test_auth_never_shows_its_secret() -> None:
+    auth = Auth("digest", "s3cret-value", "dba")
+    assert "s3cret-value" not in repr(auth)
+    assert "s3cret-value" not in repr(RemoteStore("http://u:pw@127.0.0.1:9/q", auth=auth))
+
+
+def test_auth_from_an_unset_variable_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("COOPGRAPH_TEST_UNSET", raising=False)
+    with pytest.raises(StoreError, match="COOPGRAPH_TEST_UNSET"):
+        Auth.from_env("basic", "COOPGRAPH_TEST_UNSET", "me")
+
+
+def test_basic_and_digest_need_a_user() -> None:
+    with pytest.raises(ValueError, match="user"):
+        Auth("basic", "secret")
+    assert Auth("bearer", "token").user is None
+
+
+def test_error_messages_hide_the_secret_and_url_credentials() -> None:
+    store = RemoteStore("http://me:pw@127.0.0.1:9/q", auth=Auth("basic", "s3cret-value", "me"))
+    error = store._status_error("query at", store.endpoint, 500, "", b"echo s3cret-value")
+    assert "s3cret-value" not in str(error)
+    assert "me:pw" not in str(error)
+    assert redact_url("https://me:pw@example.org:8890/sparql?x=1") == "https://example.org:8890/sparql?x=1"
+
+
+def test_an_unreachable_server_is_a_store_error() -> None:
+    base = f"http://127.0.0.1:{free_port()}"
+    store = RemoteStore(f"{base}/query", gsp_endpoint=f"{base}/store", default_graphs=[], timeout=5)
+    with pytest.raises(StoreError, match="connection refused"):
+        store.query("ASK {}")
+    with pytest.raises(StoreError, match="connection refused"):
+        store.put_graph("https://example.org/g", b"")
+
+
+def test_a_server_that_never_answers_times_out() -> None:
+    """A socket that accepts connections and never replies: the client gives up after its timeout."""
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        base = f"http://127.0.0.1:{silent.getsockname()[1]}"
+        store = RemoteStore(f"{base}/query", gsp_endpoint=f"{base}/store", default_graphs=[], timeout=0.3)
+        with pytest.raises(StoreError, match="timed out"):
+            store.query("ASK {}")
+        with pytest.raises(StoreError, match="timed out"):
+            store.put_graph("https://example.org/g", b"<http://a> <http://b> <http://c> .\n")
+
+
+# --- the command ----------------------------------------------------------------------------------------
+
+
+def coopgraph(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "coopgraph", *args], capture_output=True, text=True, env=env)
+
+
+def test_load_help() -> None:
+    result = coopgraph("load", "--help")
+    assert result.returncode == 0
+    for option in ("--endpoint", "--update-endpoint", "--gsp-endpoint", "--graph-param", "--auth", "--user"):
+        assert option in result.stdout
+    assert (
+        "--password-env" in result.stdout
+        and "--timeout" in result.stdout
+        and "--no-validate" in result.stdout
+    )
+
+
+def test_load_needs_a_graph_store_endpoint() -> None:
+    result = coopgraph("load", "--endpoint", "http://127.0.0.1:9/query")
+    assert result.returncode == 2
+    assert "--gsp-endpoint" in result.stderr
+
+
+def test_load_refuses_a_user_without_an_auth_scheme() -> None:
+    result = coopgraph(
+        "load", "--endpoint", "http://127.0.0.1:9/q", "--gsp-endpoint", "http://127.0.0.1:9/s", "--user", "me"
+    )
+    assert result.returncode == 2
+    assert "--auth" in result.stderr
+
+
+def test_load_reports_a_malformed_file_before_contacting_the_store() -> None:
+    malformed = SAMPLE.parent / "malformed.ttl"
+    result = coopgraph(
+        "load", str(malformed), "--endpoint", "http://127.0.0.1:9/q", "--gsp-endpoint", "http://127.0.0.1:9/s"
+    )
+    assert result.returncode == 2
+    assert f"{malformed}:4:" in result.stderr
+    assert "Traceback" not in result.stderr

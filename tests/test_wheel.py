@@ -1,0 +1,120 @@
+"""The built wheel carries the ontology, data, shapes and queries, and the installed command finds them.
+
+Builds the wheel from this checkout (hatchling, no build isolation: the ``test`` extra installs hatchling),
+installs it into a fresh virtual environment (its dependencies come from the package index, through pip's
+cache), and runs the command there from a directory that has nothing to do with the checkout.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from coopgraph import __version__, canonical, resources
+
+pytestmark = pytest.mark.slow
+
+KINDS = {"ontology": "*.ttl", "data": "*.ttl", "shapes": "*.ttl", "queries": "*.rq"}
+
+
+def call(command: list[str | Path], cwd: Path, timeout: int = 300) -> subprocess.CompletedProcess[str]:
+    env = {key: value for key, value in os.environ.items() if key not in ("VIRTUAL_ENV", "PYTHONPATH")}
+    return subprocess.run(
+        [str(c) for c in command], capture_output=True, text=True, cwd=cwd, env=env, timeout=timeout
+    )
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("dist")
+    result = call(
+        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", out, resources.root()],
+        cwd=out,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    [built] = out.glob("coopgraph-*.whl")
+    return built
+
+
+@pytest.fixture(scope="module")
+def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bin/ directory of a fresh virtual environment with the wheel installed."""
+    venv = tmp_path_factory.mktemp("venv")
+    assert call([sys.executable, "-m", "venv", venv], cwd=venv).returncode == 0
+    result = call([venv / "bin" / "python", "-m", "pip", "install", "--quiet", wheel], cwd=venv, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return venv / "bin"
+
+
+@pytest.fixture(scope="module")
+def elsewhere(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("elsewhere")
+
+
+def test_wheel_holds_every_shipped_file(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    shipped = [path for kind, pattern in KINDS.items() for path in resources.shipped_files(kind, pattern)]
+    assert shipped
+    missing = [
+        p for p in shipped if f"coopgraph/_shipped/{p.relative_to(resources.root()).as_posix()}" not in names
+    ]
+    assert not missing, f"not in the wheel: {missing}"
+    for kind in KINDS:
+        assert any(name.startswith(f"coopgraph/_shipped/{kind}/") for name in names), kind
+    assert "coopgraph/cli.py" in names and "coopgraph/__main__.py" in names
+    assert not any(name.startswith(("tests/", "benchmarks/", "src/")) for name in names)
+
+
+def test_wheel_declares_the_console_script(wheel: Path) -> None:
+    archive = zipfile.ZipFile(wheel)
+    [entry_points] = [name for name in archive.namelist() if name.endswith(".dist-info/entry_points.txt")]
+    assert "coopgraph = coopgraph.cli:main" in archive.read(entry_points).decode()
+
+
+def test_installed_command_runs_anywhere(installed: Path, elsewhere: Path) -> None:
+    result = call([installed / "coopgraph", "--help"], cwd=elsewhere)
+    assert result.returncode == 0, result.stderr
+    assert "Commands:" in result.stdout
+    assert call([installed / "python", "-m", "coopgraph", "--help"], cwd=elsewhere).returncode == 0
+    version = call([installed / "coopgraph", "--version"], cwd=elsewhere)
+    assert version.stdout.strip() == f"coopgraph, version {__version__}"
+
+
+def test_installed_package_uses_its_own_shipped_files(installed: Path, elsewhere: Path) -> None:
+    code = "import coopgraph.resources as r; print(r.__file__); print(r.root())"
+    result = call([installed / "python", "-c", code], cwd=elsewhere)
+    assert result.returncode == 0, result.stderr
+    module, root = map(Path, result.stdout.splitlines())
+    assert module.is_relative_to(installed.parent), "imported coopgraph from outside the fresh environment"
+    assert root == module.parent / "_shipped"
+
+
+def test_installed_fmt_check_finds_the_shipped_turtle(installed: Path, elsewhere: Path) -> None:
+    shipped = canonical.shipped_turtle_files()
+    wrong = [r for r in canonical.check_files(shipped) if not r.canonical]
+    result = call([installed / "coopgraph", "fmt", "--check"], cwd=elsewhere)
+    assert result.returncode == (1 if wrong else 0), result.stderr
+    if not wrong:
+        assert result.stdout.strip() == f"{len(shipped)} file(s) canonical"
+
+
+def test_installed_reason_and_query_list_find_ontology_data_and_queries(
+    installed: Path, elsewhere: Path
+) -> None:
+    reason = call([installed / "coopgraph", "reason", "--no-explain"], cwd=elsewhere)
+    assert reason.returncode == 0, reason.stdout + reason.stderr
+    listed = call([installed / "coopgraph", "query", "--list"], cwd=elsewhere)
+    assert listed.returncode == 0, listed.stderr
+    for query in resources.shipped_files("queries", "*.rq"):
+        assert query.stem in listed.stdout
+
+
+def test_installed_docs_without_the_docs_extra_says_what_to_install(installed: Path, elsewhere: Path) -> None:
+    result = call([installed / "coopgraph", "docs", "--output", elsewhere / "html"], cwd=elsewhere)
+    assert result.returncode == 2
+    assert "pip install 'coopgraph[docs]'" in result.stderr and "Traceback" not in result.stderr
