@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pyoxigraph
 import pytest
-from rdflib import XSD, Dataset, Literal, URIRef
+from rdflib import RDFS, XSD, Dataset, Graph, Literal, URIRef
 from rdflib.plugins.sparql import prepareQuery
 
 from coopgraph import queries, resources
@@ -141,6 +141,38 @@ def test_parameters_follow_the_binding_rules(name: str) -> None:
     assert not re.search(r"SELECT\s+(DISTINCT\s+)?\*", sparql, re.IGNORECASE)
 
 
+@pytest.fixture(scope="module")
+def ontology() -> Graph:
+    graph = Graph()
+    for path in resources.shipped_files("ontology"):
+        graph.parse(path, format="turtle")
+    return graph
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_class_and_property_lists_are_complete(ontology: Graph, name: str) -> None:
+    """The queries name a class with its subclasses (a property with its sub-properties) in explicit lists,
+    not through rdfs:subClassOf* paths: each list must hold every subclass the ontology declares, and a
+    single class in ``a cg:Class`` must have none."""
+    sparql = strip_comments(REGISTRY[name].text)
+    prefixes = dict(re.findall(r"PREFIX\s+(\w*):\s*<([^>]*)>", sparql, re.IGNORECASE))
+
+    def expand(prefixed: str) -> URIRef:
+        prefix, local = prefixed.split(":", 1)
+        return URIRef(prefixes[prefix] + local)
+
+    lists = re.findall(r"\bIN\s*\(([^)]*)\)", sparql) + re.findall(r"VALUES\s+\?\w+\s*\{([^}]*)\}", sparql)
+    for listed in lists:
+        members = {expand(term) for term in re.findall(r"\b(\w+:\w[\w-]*)", listed)}
+        for member in members:
+            below = set(ontology.transitive_subjects(RDFS.subClassOf, member))
+            below |= set(ontology.transitive_subjects(RDFS.subPropertyOf, member))
+            assert below <= members, f"{name}: a list with <{member}> lacks {sorted(below - members)}"
+    for single in re.findall(r"\ba\s+(cg:\w+)", sparql):
+        below = set(ontology.transitive_subjects(RDFS.subClassOf, expand(single))) - {expand(single)}
+        assert not below, f"{name}: `a {single}` misses its subclasses {sorted(below)}"
+
+
 def test_listing_entries_have_the_documented_shape() -> None:
     for query in REGISTRY.values():
         entry = query.to_json()
@@ -229,18 +261,14 @@ def test_an_earlier_treaty_in_the_region_makes_the_claim_false(
 
 
 def test_an_undated_treaty_makes_first_uncertain(tmp_path: Path) -> None:
+    """A treaty in the region with no recorded date may be the earlier one: no instrument is first, and the
+    undated one is not listed (it cannot be placed)."""
     extra = tmp_path / "undated.ttl"
     text = EARLIER_TREATY.replace('    cg:onDate "{date}"^^xsd:date .', "    .").replace(" ;\n    .", " .")
     extra.write_text(text, encoding="utf-8")
-    found = run(
-        EmbeddedStore.shipped([extra]),
-        "first-of-its-kind-in-region",
-        state="SG",
-        region="143",
-        designation="treaty",
-    )
-    firsts = {r["instrument"].rsplit("/", 1)[1]: r.get("first") for r in found}
-    assert firsts == {"sg-kz-mla-2025": "false", "sg-uz-test-2020": None}
+    store = EmbeddedStore.shipped([extra])
+    found = run(store, "first-of-its-kind-in-region", state="SG", region="143", designation="treaty")
+    assert {r["instrument"].rsplit("/", 1)[1]: r["first"] for r in found} == {"sg-kz-mla-2025": "false"}
 
 
 def test_optional_partner_narrows_the_instruments(store: EmbeddedStore) -> None:

@@ -118,3 +118,10 @@ def test_installed_docs_without_the_docs_extra_says_what_to_install(installed: P
     result = call([installed / "coopgraph", "docs", "--output", elsewhere / "html"], cwd=elsewhere)
     assert result.returncode == 2
     assert "pip install 'coopgraph[docs]'" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_installed_main_job_checks_the_graph_and_answers(installed: Path, elsewhere: Path) -> None:
+    """What the README's `make run` does, from the installed wheel in an unrelated directory."""
+    result = call([installed / "coopgraph", "check"], cwd=elsewhere)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "conforms" in result.stdout and "sg-kz-mla-2025" in result.stdout

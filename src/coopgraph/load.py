@@ -151,9 +151,11 @@ def load_shipped(extra: Iterable[str | Path] = ()) -> Dataset:
     return load_files([*resources.graph_files(), *extra])
 
 
-def union_graph(dataset: Dataset) -> Graph:
-    """Every triple of every named graph in one plain graph (what validation and reasoning look at)."""
-    union = Graph()
+def union_graph(dataset: Dataset, union: Graph | None = None) -> Graph:
+    """Every triple of every named graph in one plain graph (what validation and reasoning look at).
+
+    The triples go into ``union`` when given (e.g. a Graph subclass), else into a new Graph."""
+    union = union if union is not None else Graph()
     for s, p, o, _ in dataset.quads((None, None, None, None)):
         union.add((s, p, o))
     for prefix, namespace in dataset.namespaces():

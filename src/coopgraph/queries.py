@@ -18,7 +18,8 @@ stays an unbound variable: each canned query is written so that this means "any"
 Rules the canned queries follow so that the three ways of binding agree (checked by the tests): each
 parameter is in the SELECT projection (pyoxigraph substitutes only projected variables), is used in the main
 WHERE group (a remote ``VALUES`` block is put there, not into sub-queries) and never under ``BOUND()`` (whose
-value pyoxigraph does not change when it substitutes).
+value pyoxigraph does not change when it substitutes). ``queries/README.md`` lists these rules and those
+that keep Virtuoso's answers right.
 """
 
 from __future__ import annotations
@@ -217,8 +218,9 @@ def _parameter(line: str, where: str) -> Parameter:
     try:
         TYPES[found["type"]].to_term(found["example"])
     except ValueError as error:
+        detail = f" ({error})" if str(error) else ""
         raise QueryError(
-            f"{where}: example {found['example']!r} is not of type {found['type']} {error}"
+            f"{where}: example {found['example']!r} is not of type {found['type']}{detail}"
         ) from None
     return Parameter(
         found["name"],

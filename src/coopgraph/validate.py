@@ -300,12 +300,7 @@ class _PreparedQueryGraph(Graph):
 
 
 def _data_graph(dataset: Dataset) -> _PreparedQueryGraph:
-    graph = _PreparedQueryGraph()
-    for s, p, o, _ in dataset.quads((None, None, None, None)):
-        graph.add((s, p, o))
-    for prefix, namespace in dataset.namespaces():
-        graph.bind(prefix, namespace, override=False)
-    return graph
+    return load.union_graph(dataset, _PreparedQueryGraph())
 
 
 def shapes_graph() -> Graph:
