@@ -13,9 +13,7 @@ relative IRIs.
 
 from __future__ import annotations
 
-import io
 import re
-import shutil
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -81,40 +79,28 @@ class Report:
         """The SHACL validation report graph (``sh:ValidationReport``) as Turtle."""
         return self.graph.serialize(format="turtle")
 
-    def to_text(self, width: int | None = None) -> str:
-        """A table for a person: where the node is (file:line), the node with the path and value at fault,
-        and what to do (the shape's message, then the shape). ``width`` defaults to the terminal's."""
-        from rich import box
-        from rich.console import Console
-        from rich.table import Table
-
-        width = width or shutil.get_terminal_size((120, 24)).columns
-        out = io.StringIO()
-        console = Console(file=out, width=width, force_terminal=False, no_color=True, highlight=False)
+    def to_text(self) -> str:
+        """A report for a person, one block per result, like a compiler's: ``file:line: node`` first (never
+        wrapped, so an editor or grep can jump to it), then the path and value at fault, what to do (the
+        shape's message), and the shape and constraint component that found it."""
         summary = f"{self.files} files, {self.triples} triples"
         if self.conforms:
-            console.print(f"Conforms: the graph ({summary}) satisfies every shape.", soft_wrap=True)
-            return out.getvalue()
-        table = Table(box=box.SQUARE, show_lines=True)
-        table.add_column("where", overflow="fold", ratio=2)
-        table.add_column("node, path = value", overflow="fold", ratio=3)
-        table.add_column("problem", overflow="fold", ratio=4)
+            return f"Conforms: the graph ({summary}) satisfies every shape.\n"
+        lines = []
         for result in self.results:
             where = f"{result.file}:{result.line}" if result.line else (result.file or "?")
-            node = _short(result.focus)
+            severity = result.severity.rsplit("#", 1)[-1].lower()
+            lines.append(f"{where}: {severity}: {_short(result.focus)}")
             if result.path:
-                node += f"\n  {_short(result.path)}" + (f" = {_short(result.value)}" if result.value else "")
+                value = f" = {_short(result.value)}" if result.value else ""
+                lines.append(f"    {_short(result.path)}{value}")
             elif result.value and result.value != result.focus:
-                node += f"\n  = {_short(result.value)}"
-            problem = f"{result.message}\n({_short(result.shape)}, {_short(result.component)})"
-            table.add_row(where, node, problem)
-        console.print(table)
+                lines.append(f"    = {_short(result.value)}")
+            lines.append(f"    {result.message}")
+            lines.append(f"    ({_short(result.shape)}, {_short(result.component)})")
         count = len(self.results)
-        console.print(
-            f"Does not conform: {count} result{'s' if count != 1 else ''} in the graph ({summary}).",
-            soft_wrap=True,
-        )
-        return out.getvalue()
+        lines.append(f"Does not conform: {count} result{'s' if count != 1 else ''} in the graph ({summary}).")
+        return "\n".join(lines) + "\n"
 
 
 _SHORT_PREFIXES = {
