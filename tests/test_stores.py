@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from rdflib import BNode, Literal, URIRef
+from rdflib import BNode, Dataset, Literal, URIRef
 
 from coopgraph.load import graph_iri_for, load_files
 from coopgraph.stores import (
@@ -329,3 +329,21 @@ def test_load_reports_a_malformed_file_before_contacting_the_store() -> None:
     assert result.returncode == 2
     assert f"{malformed}:4:" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_triple_in_two_named_graphs_answers_once() -> None:
+    """Regression: pyoxigraph's union default graph answered once per graph holding a triple (bag semantics),
+    so a fact restated in a second file doubled rows; the default graph is the RDF merge, a set."""
+    dataset = Dataset()
+    triple = (URIRef("http://example.org/a"), URIRef("http://example.org/b"), Literal("c"))
+    for name in ("one", "two"):
+        dataset.graph(URIRef(f"http://example.org/graph/{name}")).add(triple)
+    store = EmbeddedStore.from_dataset(dataset)
+    rows = store.query("SELECT ?s ?p ?o WHERE { ?s ?p ?o }")["results"]["bindings"]
+    assert len(rows) == 1
+    per_graph = store.query("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g")["results"]["bindings"]
+    assert [row["g"]["value"] for row in per_graph] == [
+        "http://example.org/graph/one",
+        "http://example.org/graph/two",
+    ]
+    assert store.graphs() == ["http://example.org/graph/one", "http://example.org/graph/two"]

@@ -293,7 +293,12 @@ def _normalize_term(term: Mapping) -> dict:
 
 
 class EmbeddedStore:
-    """The graph in memory (pyoxigraph). Queries see the union of all named graphs as the default graph."""
+    """The graph in memory (pyoxigraph). Queries see the RDF merge of all named graphs as the default graph.
+
+    The merge is materialised as the store's default graph when the store is built: pyoxigraph's own
+    union default graph keeps one copy of a triple per named graph that holds it (bag semantics), so a
+    triple stated in two files would answer twice; the merge holds it once, as the SPARQL spec and rdflib do.
+    """
 
     def __init__(self, store: pyoxigraph.Store | None = None) -> None:
         self.store = store if store is not None else pyoxigraph.Store()
@@ -308,16 +313,15 @@ class EmbeddedStore:
                 return blank.setdefault(node, pyoxigraph.BlankNode())
             return to_oxigraph(node)
 
+        def quads() -> Iterator[pyoxigraph.Quad]:
+            for s, p, o, g in dataset.quads((None, None, None, None)):
+                triple = term(s), term(p), term(o)
+                yield pyoxigraph.Quad(*triple, pyoxigraph.DefaultGraph())  # the merge: a set of triples
+                if isinstance(g, URIRef) and g != DATASET_DEFAULT_GRAPH_ID:
+                    yield pyoxigraph.Quad(*triple, term(g))
+
         store = pyoxigraph.Store()
-        store.bulk_extend(
-            pyoxigraph.Quad(
-                term(s),
-                term(p),
-                term(o),
-                term(g) if isinstance(g, URIRef) and g != DATASET_DEFAULT_GRAPH_ID else None,
-            )
-            for s, p, o, g in dataset.quads((None, None, None, None))
-        )
+        store.bulk_extend(quads())
         return cls(store)
 
     @classmethod
@@ -336,12 +340,12 @@ class EmbeddedStore:
             for name, term in (bindings or {}).items()
         }
         try:
-            results = self.store.query(sparql, use_default_graph_as_union=True, substitutions=substitutions)
+            results = self.store.query(sparql, substitutions=substitutions)
         except (SyntaxError, RuntimeError) as error:
             if "in its SELECT projection" not in str(error):
                 raise
             # pyoxigraph substitutes only projected variables; bind the others as a remote store does
-            results = self.store.query(with_values(sparql, bindings or {}), use_default_graph_as_union=True)
+            results = self.store.query(with_values(sparql, bindings or {}))
         if isinstance(results, pyoxigraph.QueryTriples):
             raise ValueError("only SELECT and ASK queries are supported")
         return normalize_results(json.loads(results.serialize(format=pyoxigraph.QueryResultsFormat.JSON)))
