@@ -7,17 +7,18 @@ import csv
 import io
 import json
 import re
+import shutil
 from collections import Counter
 from pathlib import Path
 
 import pyoxigraph
 import pytest
-from rdflib import RDFS, XSD, Dataset, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, XSD, Dataset, Graph, Literal, URIRef
 from rdflib.plugins.sparql import prepareQuery
 
 from coopgraph import queries, resources
-from coopgraph.load import load_shipped
-from coopgraph.stores import EmbeddedStore, normalize_results, strip_comments, with_values
+from coopgraph.load import GRAPH_BASE, load_shipped
+from coopgraph.stores import EmbeddedStore, normalize_results, strip_comments, to_oxigraph, with_values
 
 ID = "https://w3id.org/coopgraph/id/"
 CG = "https://w3id.org/coopgraph/ontology#"
@@ -92,6 +93,12 @@ def on_values_block(store: EmbeddedStore, query: queries.CannedQuery, raw: dict[
     return normalize_results(json.loads(results.serialize(format=pyoxigraph.QueryResultsFormat.JSON)))
 
 
+def expected_results(name: str) -> dict:
+    """The shipped expected results of a query (``queries/NAME.srj``), normalised."""
+    path = resources.directory("queries") / f"{name}.srj"
+    return normalize_results(json.loads(path.read_text(encoding="utf-8")))
+
+
 def rows(document: dict) -> list[dict[str, str]]:
     """The rows with each term reduced to its value, for reading assertions."""
     return [{k: v["value"] for k, v in row.items()} for row in document["results"]["bindings"]]
@@ -141,6 +148,20 @@ def test_parameters_follow_the_binding_rules(name: str) -> None:
     assert not re.search(r"SELECT\s+(DISTINCT\s+)?\*", sparql, re.IGNORECASE)
 
 
+@pytest.mark.parametrize("name", NAMES)
+def test_rows_do_not_depend_on_repeated_triples(name: str) -> None:
+    """A store whose default graph is the union of the named graphs as a bag answers once per copy of a
+    triple: a query without aggregates is SELECT DISTINCT, and an aggregate that counts or adds values
+    takes DISTINCT ones (MIN, MAX and SAMPLE do not change with copies)."""
+    sparql = strip_comments(REGISTRY[name].text)
+    sums = re.findall(r"\b(COUNT|SUM|AVG|GROUP_CONCAT)\s*\(\s*(DISTINCT\b)?", sparql, re.IGNORECASE)
+    if sums or re.search(r"\bGROUP\s+BY\b", sparql, re.IGNORECASE):
+        assert all(distinct for _, distinct in sums), f"{name}: an aggregate counts every copy"
+    else:
+        first = re.search(r"\bSELECT\s+(\w+)", sparql, re.IGNORECASE)
+        assert first and first.group(1).upper() == "DISTINCT", f"{name}: not SELECT DISTINCT"
+
+
 @pytest.fixture(scope="module")
 def ontology() -> Graph:
     graph = Graph()
@@ -188,8 +209,7 @@ def test_listing_entries_have_the_documented_shape() -> None:
 @pytest.mark.parametrize("name", NAMES)
 def test_answer_equals_expected_results(store: EmbeddedStore, name: str) -> None:
     query = REGISTRY[name]
-    expected = json.loads((resources.directory("queries") / f"{name}.srj").read_text(encoding="utf-8"))
-    assert_same_rows(queries.run(query, query.examples(), store), normalize_results(expected), ordered(query))
+    assert_same_rows(queries.run(query, query.examples(), store), expected_results(name), ordered(query))
 
 
 def example_cases() -> list[tuple[str, bool]]:
@@ -210,6 +230,66 @@ def test_engines_give_the_same_rows(
     expected = queries.run(query, raw, store)
     assert_same_rows(on_rdflib(dataset, query, raw), expected, ordered(query))
     assert_same_rows(on_values_block(store, query, raw), expected, ordered(query))
+
+
+# --- triples stated in more than one named graph ------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def restated(tmp_path_factory: pytest.TempPathFactory) -> Dataset:
+    """The shipped graph plus a copy of every shipped file under another name, so in a named graph of its
+    own (``…/graph/user/restated-…``): every triple then stands in two named graphs, as when a user's file
+    restates shipped facts (``state:SG a cg:State``, a body's mandate, a whole instrument)."""
+    folder = tmp_path_factory.mktemp("restated")
+    copies = []
+    for path in resources.graph_files():
+        relative = path.relative_to(resources.root()).with_suffix("")
+        copy = folder / f"restated-{'-'.join(relative.parts)}.ttl"
+        shutil.copyfile(path, copy)
+        copies.append(copy)
+    data = load_shipped(copies)
+    data.default_union = True
+    return data
+
+
+@pytest.fixture(scope="module")
+def bag_union(restated: Dataset) -> pyoxigraph.Store:
+    """A plain pyoxigraph store of the same quads: its union default graph keeps one copy of a triple per
+    named graph that holds it (bag semantics), the worst case a store with several default graphs gives."""
+    store = pyoxigraph.Store()
+    store.bulk_extend(
+        pyoxigraph.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), to_oxigraph(g))
+        for s, p, o, g in restated.quads((None, None, None, None))
+    )
+    return store
+
+
+def test_restated_triples_stand_in_two_named_graphs(restated: Dataset, bag_union: pyoxigraph.Store) -> None:
+    """The fixture does what the tests below rely on: shipped triples repeated across named graphs."""
+    singapore = (URIRef(ID + "state/SG"), RDF.type, URIRef(CG + "State"))
+    graphs = {str(g) for _, _, _, g in restated.quads(singapore)}
+    assert len(graphs) == 2 and GRAPH_BASE + "user/restated-data-reference-states" in graphs
+    count = f"SELECT (COUNT(*) AS ?n) WHERE {{ <{ID}state/SG> a <{CG}State> }}"
+    (solution,) = bag_union.query(count, use_default_graph_as_union=True)
+    assert solution["n"].value == "2"
+
+
+@pytest.mark.parametrize(("name", "optional"), example_cases(), ids=lambda v: str(v))
+def test_triples_stated_twice_give_the_same_rows(
+    dataset: Dataset, restated: Dataset, bag_union: pyoxigraph.Store, name: str, optional: bool
+) -> None:
+    """Every canned query gives the rows it gives on the shipped graph when triples are repeated across
+    named graphs: on rdflib (whose default graph is the RDF merge, a set) and on pyoxigraph's union of the
+    named graphs (a bag: one solution per copy unless the query is DISTINCT or counts DISTINCT values).
+    The expected rows are those of the .srj file, or rdflib's on the shipped graph for the optional values."""
+    query = REGISTRY[name]
+    raw = query.examples(optional=optional)
+    expected = on_rdflib(dataset, query, raw) if optional else expected_results(name)
+    assert_same_rows(on_rdflib(restated, query, raw), expected, ordered(query))
+    substitutions = {pyoxigraph.Variable(k): to_oxigraph(v) for k, v in queries.bind(query, raw).items()}
+    results = bag_union.query(query.text, substitutions=substitutions, use_default_graph_as_union=True)
+    answer = normalize_results(json.loads(results.serialize(format=pyoxigraph.QueryResultsFormat.JSON)))
+    assert_same_rows(answer, expected, ordered(query))
 
 
 def test_first_treaty_with_a_central_asian_state_is_reproduced(store: EmbeddedStore) -> None:

@@ -18,8 +18,9 @@ stays an unbound variable: each canned query is written so that this means "any"
 Rules the canned queries follow so that the three ways of binding agree (checked by the tests): each
 parameter is in the SELECT projection (pyoxigraph substitutes only projected variables), is used in the main
 WHERE group (a remote ``VALUES`` block is put there, not into sub-queries) and never under ``BOUND()`` (whose
-value pyoxigraph does not change when it substitutes). ``queries/README.md`` lists these rules and those
-that keep Virtuoso's answers right.
+value pyoxigraph does not change when it substitutes). Each is ``SELECT DISTINCT`` or counts ``DISTINCT``
+values, so that a triple stated in several named graphs counts once even on a store whose default graph is
+their union as a bag. ``queries/README.md`` lists these rules and those that keep Virtuoso's answers right.
 """
 
 from __future__ import annotations
