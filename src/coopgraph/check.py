@@ -85,14 +85,13 @@ def check(extra_files: Iterable[Path] = ()) -> CheckResult:
 
     Raises :class:`coopgraph.load.LoadError` for a file that cannot be loaded.
     """
-    extra_files = list(extra_files)
-    dataset = load.load_shipped(extra_files)
-    store = stores.EmbeddedStore.from_dataset(dataset)
+    report = validate.validate(extra_files)  # loads the files once; the summary and the answer reuse them
+    store = stores.EmbeddedStore.from_dataset(report.dataset)
     name, params = QUESTION
     question = queries.get(name)
     return CheckResult(
-        summary=summarize(dataset, store),
-        report=validate.validate(extra_files),
+        summary=summarize(report.dataset, store),
+        report=report,
         question=question,
         answer=queries.run(question, params, store),
     )

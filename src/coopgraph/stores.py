@@ -819,13 +819,16 @@ def load(
     """
     extra = [Path(f) for f in files]
     paths = [*resources.graph_files(), *extra]
-    source = EmbeddedStore.from_dataset(load_files(paths))
     if validate:
         from coopgraph.validate import validate as shacl_validate
 
         report = shacl_validate(extra_files=extra)
         if not report.conforms:
             raise NonConformingError(report)
+        dataset = report.dataset  # the files as validated, parsed once
+    else:
+        dataset = load_files(paths)
+    source = EmbeddedStore.from_dataset(dataset)
     chosen = store.choose_strategy(strategy)
     payloads = [(graph, source.ntriples(graph), source.count(graph)) for graph in _graph_order(paths)]
     loaded: list[GraphLoad] = []

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -69,6 +69,8 @@ class Report:
     graph: Graph
     files: int = 0
     triples: int = 0
+    #: the validated data, one named graph per file, for callers that go on to use it (check, load)
+    dataset: Dataset | None = field(default=None, repr=False, compare=False)
 
     def to_json(self) -> dict:
         """``{"conforms": bool, "results": [{"focus", "path", "value", "severity", "message", "shape",
@@ -397,4 +399,4 @@ def validate(extra_files: Iterable[Path] = (), *, shipped: bool = True) -> Repor
     )
     report_graph.bind("sh", SH)
     report_graph.bind("cgsh", SHAPES)
-    return Report(bool(conforms), results, report_graph, files=len(files), triples=len(data))
+    return Report(bool(conforms), results, report_graph, files=len(files), triples=len(data), dataset=dataset)
