@@ -28,21 +28,17 @@ The result is a fixed point: the canonical form of canonical Turtle is itself.
 from __future__ import annotations
 
 import difflib
-import os
-import shutil
 import tempfile
-import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-import rdflib
 from rdflib import Graph
 
 from coopgraph import load, resources
+from coopgraph.export import write_atomically
 
 SHIPPED_KINDS = ("ontology", "data", "shapes")
-_LITERALS_AS_WRITTEN = threading.Lock()  # rdflib.NORMALIZE_LITERALS is a process-wide setting
 
 
 def _serialise(text: str, path: Path) -> str:
@@ -64,15 +60,11 @@ def canonical_turtle(source: str | Path) -> str:
         path.write_text(source, encoding="utf-8")
     try:
         load.parse_file(path)  # raises LoadError with file:line:column
-        with _LITERALS_AS_WRITTEN:
-            saved, rdflib.NORMALIZE_LITERALS = rdflib.NORMALIZE_LITERALS, False
-            try:
-                # A second pass settles the few forms a reparse reads differently (a bare 007 becomes 7).
-                once = _serialise(text, path)
-                twice = _serialise(once, path)
-                return twice if twice == once else _serialise(twice, path)
-            finally:
-                rdflib.NORMALIZE_LITERALS = saved
+        with load.literals_as_written():
+            # A second pass settles the few forms a reparse reads differently (a bare 007 becomes 7).
+            once = _serialise(text, path)
+            twice = _serialise(once, path)
+            return twice if twice == once else _serialise(twice, path)
     except load.LoadError as error:
         if scratch is None:
             raise
@@ -124,27 +116,10 @@ def check_files(paths: Iterable[str | Path]) -> list[FormatResult]:
     return results
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Replace a file's content in one step (a temporary file beside it, then a rename), keeping its mode."""
-    temporary: Path | None = None
-    try:
-        with tempfile.NamedTemporaryFile(
-            "w", encoding="utf-8", newline="", dir=path.parent, prefix=f".{path.name}.", delete=False
-        ) as handle:
-            temporary = Path(handle.name)
-            handle.write(text)
-        shutil.copymode(path, temporary)
-        os.replace(temporary, path)
-    except BaseException:
-        if temporary is not None:
-            temporary.unlink(missing_ok=True)
-        raise
-
-
 def format_files(paths: Iterable[str | Path]) -> list[FormatResult]:
     """Rewrite every file that is not canonical. Every file is checked before any is written."""
     results = check_files(paths)
     for result in results:
         if not result.canonical:
-            write_atomically(result.path, result.text)
+            write_atomically(result.path, result.text.encode("utf-8"))
     return results

@@ -123,7 +123,7 @@ def fmt(files: tuple[str, ...], check: bool, show_diff: bool) -> None:
             if show_diff:
                 click.echo(result.diff(), nl=False)
             if not check:
-                canonical.write_atomically(result.path, result.text)
+                canonical.write_atomically(result.path, result.text.encode("utf-8"))
             click.echo(f"{'not canonical' if check else 'reformatted'}: {result.path}")
     except (LoadError, OSError) as error:
         fail(str(error))

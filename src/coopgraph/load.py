@@ -8,6 +8,7 @@ they stand on instead of being silently accepted.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -55,19 +56,23 @@ def graph_iri_for(path: str | Path) -> URIRef:
     return URIRef(GRAPH_BASE + relative.with_suffix("").as_posix())
 
 
+_LITERALS_AS_WRITTEN = threading.RLock()  # rdflib.NORMALIZE_LITERALS is a process-wide setting
+
+
 @contextmanager
-def _faithful_rdflib():
-    """Parse literals as written: no normalisation (which would drop a date's timezone), and no logged
-    traceback for an ill-typed literal (we report those ourselves, once, with a line)."""
+def literals_as_written():
+    """Parse literals as written: no normalisation (which would drop a date's timezone or turn 007 into 7),
+    and no logged traceback for an ill-typed literal (we report those ourselves, once, with a line)."""
     logger = logging.getLogger("rdflib.term")
-    level, normalize = logger.level, rdflib.NORMALIZE_LITERALS
-    logger.setLevel(logging.CRITICAL)
-    rdflib.NORMALIZE_LITERALS = False
-    try:
-        yield
-    finally:
-        logger.setLevel(level)
-        rdflib.NORMALIZE_LITERALS = normalize
+    with _LITERALS_AS_WRITTEN:
+        level, normalize = logger.level, rdflib.NORMALIZE_LITERALS
+        logger.setLevel(logging.CRITICAL)
+        rdflib.NORMALIZE_LITERALS = False
+        try:
+            yield
+        finally:
+            logger.setLevel(level)
+            rdflib.NORMALIZE_LITERALS = normalize
 
 
 def _formats(path: Path) -> tuple[str, pyoxigraph.RdfFormat]:
@@ -115,7 +120,7 @@ def parse_file(path: str | Path, dataset: Dataset | None = None) -> Graph:
     _check_syntax(path, text, oxi_format)
     dataset = dataset if dataset is not None else Dataset()
     graph = Graph(identifier=graph_iri_for(path))
-    with _faithful_rdflib():
+    with literals_as_written():
         try:
             graph.parse(data=text, format=rdflib_format, publicID=path.resolve().as_uri())
         except Exception as error:  # rdflib disagrees with Oxigraph: still report where
