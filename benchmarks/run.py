@@ -9,7 +9,10 @@ What is compared, and against what:
 - loading: ``coopgraph.load.load_files`` (Oxigraph syntax check + rdflib parse + ill-typed literal check)
   against a bare ``pyoxigraph.Store.load`` of the same files;
 - querying: every canned query on the embedded store (pyoxigraph) against rdflib's SPARQL engine;
-- validation: pySHACL time per triple at each size against the smallest size (how it scales).
+- validation: coopgraph's engines (SHACL-SPARQL constraints as one query each on pyoxigraph, the rest in
+  pySHACL) against pySHACL running every shape alone (``reference=True``) on the same graph, at the sizes
+  given by ``--reference-copies`` (pySHACL alone is slow); and the time per triple at each size against the
+  smallest size (how it scales).
 
 Timings are reported, never asserted: the numbers that matter are the ratios, taken on the same machine
 in the same run. Nothing here runs in the test suite.
@@ -94,11 +97,12 @@ def query_all(files, engine):
     return spent, rows
 
 
-def validate_files(files):
+def validate_files(files, reference=False):
     """Validate the generated data (the ontology is added by coopgraph.validate itself)."""
     from coopgraph.validate import validate
 
-    report = validate([path for path in files if "ontology" not in path.parts], shipped=False)
+    data = [path for path in files if "ontology" not in path.parts]
+    report = validate(data, shipped=False, reference=reference)
     if not report.conforms:
         raise SystemExit(f"generated data does not conform: {report.results[0].message}")
     return report.triples
@@ -110,6 +114,13 @@ def main() -> None:
     )
     parser.add_argument(
         "--copies", type=int, nargs="+", default=[10, 100], help="sizes: copies per instrument"
+    )
+    parser.add_argument(
+        "--reference-copies",
+        type=int,
+        nargs="*",
+        default=[10],
+        help="sizes at which pySHACL alone is also timed, as the validation baseline",
     )
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
@@ -123,6 +134,9 @@ def main() -> None:
             _, _, (rd, rd_rows) = measure(query_all, files, "rdflib")
             differ = sorted(n for n in ox_rows if ox_rows[n] != rd_rows[n])
             val_s, val_mem, _ = measure(validate_files, files)
+            ref_s = ref_mem = None
+            if copies in args.reference_copies:
+                ref_s, ref_mem, _ = measure(validate_files, files, True)
             size = {
                 "copies": copies,
                 "triples": triples,
@@ -134,6 +148,9 @@ def main() -> None:
                 "validate_seconds": val_s,
                 "validate_peak_mib": val_mem,
                 "validate_us_per_triple": val_s / triples * 1e6,
+                "validate_pyshacl_alone_seconds": ref_s,
+                "validate_pyshacl_alone_peak_mib": ref_mem,
+                "validate_ratio_to_pyshacl_alone": val_s / ref_s if ref_s else None,
             }
             results["sizes"].append(size)
             print(
@@ -141,6 +158,11 @@ def main() -> None:
                 f"({ours_s:.2f}s vs {base_s:.2f}s, {ours_mem:.0f} vs {base_mem:.0f} MiB) | validate "
                 f"{val_s:.1f}s ({size['validate_us_per_triple']:.0f} µs/triple, {val_mem:.0f} MiB)"
             )
+            if ref_s:
+                print(
+                    f"      validate ×{val_s / ref_s:.2f} of pySHACL alone ({val_s:.1f}s vs {ref_s:.1f}s, "
+                    f"{val_mem:.0f} vs {ref_mem:.0f} MiB)"
+                )
             ratios = sorted(size["query_ratio_rdflib_over_oxigraph"].items(), key=lambda kv: kv[1])
             if differ:
                 print(

@@ -1,9 +1,10 @@
 """Committed Turtle is canonical: exactly what rdflib's longturtle serialiser writes (``coopgraph fmt``).
 
 Checked: every shipped file (``ontology/``, ``data/``, ``shapes/``) and the Turtle fixtures of
-``tests/reasoning/`` and ``tests/quality/fixtures/``. Other tests' fixtures are not: some are broken on
-purpose. Also shown: the canonical form is unique for a graph (the order of the input does not matter),
-stable (same bytes in another process), a fixed point, and never changes a literal.
+``tests/reasoning/``, ``tests/quality/fixtures/`` and ``tests/fixtures/graph/data/`` (a snapshot of
+``data/``). Other tests' fixtures are not: some are broken on purpose. Also shown: the canonical form is
+unique for a graph (the order of the input does not matter), stable (same bytes in another process), a
+fixed point, and never changes a literal.
 """
 
 from __future__ import annotations
@@ -22,8 +23,10 @@ from coopgraph.canonical import canonical_turtle
 from coopgraph.load import LoadError
 
 TESTS = Path(__file__).parent
-FIXTURES = sorted((TESTS / "reasoning").glob("*.ttl")) + sorted(
-    (TESTS / "quality" / "fixtures").glob("*.ttl")
+FIXTURES = (
+    sorted((TESTS / "reasoning").glob("*.ttl"))
+    + sorted((TESTS / "quality" / "fixtures").glob("*.ttl"))
+    + sorted((TESTS / "fixtures" / "graph" / "data").rglob("*.ttl"))
 )
 COMMITTED = canonical.shipped_turtle_files() + FIXTURES
 

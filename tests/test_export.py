@@ -19,9 +19,11 @@ from coopgraph.load import load_shipped, union_graph
 FORMATS = {"turtle": "turtle", "nt": "nt", "trig": "trig", "jsonld": "json-ld"}
 
 
-def coopgraph(*args: str, seed: str = "0") -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONHASHSEED": seed}
-    return subprocess.run([sys.executable, "-m", "coopgraph", *args], capture_output=True, env=env)
+def coopgraph(
+    *args: str, seed: str = "0", cwd: Path | None = None, **variables: str
+) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONHASHSEED": seed, **variables}
+    return subprocess.run([sys.executable, "-m", "coopgraph", *args], capture_output=True, env=env, cwd=cwd)
 
 
 @pytest.fixture(scope="module")
@@ -144,3 +146,43 @@ def test_unknown_format_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown format"):
         export.serialize(Dataset(), "rdfxml")
     assert coopgraph("export", "--format", "rdfxml").returncode == 2
+
+
+def test_export_follows_coopgraph_data_and_keeps_stdout_and_stderr_clean() -> None:
+    fixture = Path(__file__).parent / "fixtures" / "graph" / "data"
+    result = coopgraph("export", "--format", "nt", COOPGRAPH_DATA=str(fixture))
+    assert result.returncode == 0, result.stderr.decode()
+    assert b"<https://w3id.org/coopgraph/id/instrument/sg-xc-mla-2026>" in result.stdout
+    assert result.stderr == b""
+
+
+def test_a_written_file_says_which_tree_outside_the_checkout(tmp_path: Path) -> None:
+    target = tmp_path / "graph.nt"
+    result = coopgraph("export", "--format", "nt", "-o", str(target), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr.decode()
+    assert result.stderr.decode().startswith("coopgraph: used ") and target.is_file()
+
+
+KEEPS_FALSY = """
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+from coopgraph import export
+data = Dataset()
+graph = data.graph(URIRef("https://w3id.org/coopgraph/graph/user/t"))
+s = URIRef("https://w3id.org/coopgraph/id/evidence/e")
+p = URIRef("https://w3id.org/coopgraph/ontology#aboutValue")
+x = URIRef("https://w3id.org/coopgraph/id/x")
+for value in (Literal(False), Literal(0), Literal(""), x, Literal(True)):
+    graph.add((s, p, value))
+back = Graph().parse(data=export.serialize(data, "jsonld"), format="json-ld")
+print(isomorphic(back, graph), len(back))
+"""
+
+
+@pytest.mark.parametrize("seed", ["0", "1", "2", "3", "4", "5"])
+def test_jsonld_keeps_false_zero_and_empty_values(seed: str) -> None:
+    """Regression: rdflib's JSON-LD converter dropped a native false (0, "") when it came first among the
+    values of a property, so a triple was lost for some hash seeds."""
+    env = {**os.environ, "PYTHONHASHSEED": seed}
+    done = subprocess.run([sys.executable, "-c", KEEPS_FALSY], capture_output=True, text=True, env=env)
+    assert done.stdout.split() == ["True", "5"], done.stderr

@@ -1,5 +1,9 @@
-"""The canned queries: headers, expected results on the shipped data, the same rows on every engine, safe
-binding of parameter values, and rendering of results."""
+"""The canned queries: headers, expected results on the frozen fixture data, the same rows on every engine,
+safe binding of parameter values, and rendering of results.
+
+Every answer here is an answer on ``tests/fixtures/graph/data/`` (``COOPGRAPH_DATA``, see ``conftest.py``):
+a snapshot of the shipped data plus a fictional third instrument, Singapore–Fixtureland (``XC``, in Central
+Asia), so that a new agreement in ``data/`` changes none of them."""
 
 from __future__ import annotations
 
@@ -17,13 +21,17 @@ from rdflib import RDF, RDFS, XSD, Dataset, Graph, Literal, URIRef
 from rdflib.plugins.sparql import prepareQuery
 
 from coopgraph import queries, resources
-from coopgraph.load import GRAPH_BASE, load_shipped
+from coopgraph.load import GRAPH_BASE, graph_iri_for, load_shipped
 from coopgraph.stores import EmbeddedStore, normalize_results, strip_comments, to_oxigraph, with_values
 
 ID = "https://w3id.org/coopgraph/id/"
 CG = "https://w3id.org/coopgraph/ontology#"
 REGISTRY = queries.registry()
 NAMES = sorted(REGISTRY)
+FIXTURE_GRAPH = Path(__file__).parent / "fixtures" / "graph"
+EXPECTED = FIXTURE_GRAPH / "expected"
+
+pytestmark = pytest.mark.usefixtures("fixture_data")
 
 #: The questions of the design notes ("Questions users ask", 1–13) and the queries that answer them.
 QUESTIONS = {
@@ -48,7 +56,7 @@ HOSTILE = [">", '"', "}", "a\nb", "} ; DROP ALL", "<script>alert(1)</script>", "
 
 
 @pytest.fixture(scope="module")
-def dataset() -> Dataset:
+def dataset(fixture_data: Path) -> Dataset:
     data = load_shipped()
     data.default_union = True
     return data
@@ -87,15 +95,18 @@ def on_rdflib(dataset: Dataset, query: queries.CannedQuery, raw: dict[str, str])
 
 
 def on_values_block(store: EmbeddedStore, query: queries.CannedQuery, raw: dict[str, str]) -> dict:
-    """The answer when the parameters are a VALUES block in the text, as a remote store gets them."""
+    """The answer when the parameters are a VALUES block in the text, as a remote store gets them (on the
+    store's merged default graph: what a union of graphs does to the rows is tested with restated triples
+    below)."""
     text = with_values(query.text, queries.bind(query, raw))
-    results = store.store.query(text, use_default_graph_as_union=True)
+    results = store.store.query(text)
     return normalize_results(json.loads(results.serialize(format=pyoxigraph.QueryResultsFormat.JSON)))
 
 
 def expected_results(name: str) -> dict:
-    """The shipped expected results of a query (``queries/NAME.srj``), normalised."""
-    path = resources.directory("queries") / f"{name}.srj"
+    """The expected results of a query on the fixture data (``tests/fixtures/graph/expected/NAME.srj``),
+    normalised."""
+    path = EXPECTED / f"{name}.srj"
     return normalize_results(json.loads(path.read_text(encoding="utf-8")))
 
 
@@ -115,12 +126,24 @@ def test_every_question_has_a_tested_query() -> None:
     for number, names in QUESTIONS.items():
         for name in names:
             assert name in REGISTRY, f"question {number}: no query {name}"
-            assert (resources.directory("queries") / f"{name}.srj").is_file(), f"{name}: no expected results"
+            assert (EXPECTED / f"{name}.srj").is_file(), f"{name}: no expected results"
 
 
-def test_every_query_has_expected_results() -> None:
-    missing = [n for n in NAMES if not (resources.directory("queries") / f"{n}.srj").is_file()]
-    assert not missing
+def test_every_query_has_expected_results_and_every_result_a_query() -> None:
+    missing = [n for n in NAMES if not (EXPECTED / f"{n}.srj").is_file()]
+    assert not missing, f"write them: .venv/bin/python {FIXTURE_GRAPH / 'write_expected.py'}"
+    assert sorted(path.stem for path in EXPECTED.glob("*.srj")) == NAMES
+    assert not list(resources.directory("queries").glob("*.srj")), "expected results live under tests/"
+
+
+def test_the_answers_come_from_the_fixture_data(dataset: Dataset, fixture_data: Path) -> None:
+    """The module's graph is the ontology and the fixture data, named as the shipped files are named."""
+    data_files = sorted(fixture_data.rglob("*.ttl"))
+    assert resources.shipped_files("data") == data_files
+    graphs = {str(g.identifier) for g in dataset.graphs() if len(g)}
+    assert graphs == {str(graph_iri_for(path)) for path in resources.graph_files()}
+    assert GRAPH_BASE + "data/instruments/sg-xc-mla-2026" in graphs
+    assert GRAPH_BASE + "data/instruments/sg-kz-mla-2025" in graphs
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -236,15 +259,15 @@ def test_engines_give_the_same_rows(
 
 
 @pytest.fixture(scope="module")
-def restated(tmp_path_factory: pytest.TempPathFactory) -> Dataset:
-    """The shipped graph plus a copy of every shipped file under another name, so in a named graph of its
+def restated(tmp_path_factory: pytest.TempPathFactory, fixture_data: Path) -> Dataset:
+    """The graph plus a copy of every one of its files under another name, so in a named graph of its
     own (``…/graph/user/restated-…``): every triple then stands in two named graphs, as when a user's file
     restates shipped facts (``state:SG a cg:State``, a body's mandate, a whole instrument)."""
     folder = tmp_path_factory.mktemp("restated")
     copies = []
     for path in resources.graph_files():
-        relative = path.relative_to(resources.root()).with_suffix("")
-        copy = folder / f"restated-{'-'.join(relative.parts)}.ttl"
+        relative = str(graph_iri_for(path)).removeprefix(GRAPH_BASE)  # data/reference/states
+        copy = folder / f"restated-{relative.replace('/', '-')}.ttl"
         shutil.copyfile(path, copy)
         copies.append(copy)
     data = load_shipped(copies)
@@ -293,16 +316,18 @@ def test_triples_stated_twice_give_the_same_rows(
 
 
 def test_first_treaty_with_a_central_asian_state_is_reproduced(store: EmbeddedStore) -> None:
-    """The press release claims "the first such treaty Singapore has signed with a Central Asian State"."""
+    """The press release claims "the first such treaty Singapore has signed with a Central Asian State"; the
+    fixture's later treaty with Fixtureland (also in Central Asia) is not the first."""
     found = run(store, "first-of-its-kind-in-region", state="SG", region="143", designation="treaty")
-    assert [(r["instrument"], r["first"], r["claim"]) for r in found] == [
+    assert [(r["instrument"], r["first"], r.get("claim")) for r in found] == [
         (
             ID + "instrument/sg-kz-mla-2025",
             "true",
             ID + "claim/sg-kz-mla-2025-first-with-central-asian-state",
-        )
+        ),
+        (ID + "instrument/sg-xc-mla-2026", "false", None),
     ]
-    assert found[0]["partner"] == ID + "state/KZ"
+    assert [r["partner"] for r in found] == [ID + "state/KZ", ID + "state/XC"]
 
 
 EARLIER_TREATY = """
@@ -323,18 +348,24 @@ EARLIER_TREATY = """
 
 
 @pytest.mark.parametrize(
-    ("date", "kz_first", "uz_first"),
-    [("2020-03-01", "false", "true"), ("2025-09-08", "false", "false"), ("2026-01-01", "true", "false")],
+    ("date", "kz_first", "uz_first", "xc_first"),
+    [
+        ("2020-03-01", "false", "true", "false"),
+        ("2025-09-08", "false", "false", "false"),
+        ("2026-01-01", "true", "false", "false"),
+        ("2026-03-02", "true", "false", "false"),
+        ("2027-01-01", "true", "false", "false"),
+    ],
 )
 def test_an_earlier_treaty_in_the_region_makes_the_claim_false(
-    tmp_path: Path, date: str, kz_first: str, uz_first: str
+    tmp_path: Path, date: str, kz_first: str, uz_first: str, xc_first: str
 ) -> None:
     extra = tmp_path / "earlier.ttl"
     extra.write_text(EARLIER_TREATY.replace("{date}", date), encoding="utf-8")
     store = EmbeddedStore.shipped([extra])
     found = run(store, "first-of-its-kind-in-region", state="SG", region="143", designation="treaty")
     firsts = {r["instrument"].rsplit("/", 1)[1]: r["first"] for r in found}
-    assert firsts == {"sg-kz-mla-2025": kz_first, "sg-uz-test-2020": uz_first}
+    assert firsts == {"sg-kz-mla-2025": kz_first, "sg-uz-test-2020": uz_first, "sg-xc-mla-2026": xc_first}
     # Central Asia lies in Asia (142): the same answer for the broader region.
     broader = run(store, "first-of-its-kind-in-region", state="SG", region="142", designation="treaty")
     assert {r["instrument"].rsplit("/", 1)[1]: r["first"] for r in broader} == firsts
@@ -348,12 +379,19 @@ def test_an_undated_treaty_makes_first_uncertain(tmp_path: Path) -> None:
     extra.write_text(text, encoding="utf-8")
     store = EmbeddedStore.shipped([extra])
     found = run(store, "first-of-its-kind-in-region", state="SG", region="143", designation="treaty")
-    assert {r["instrument"].rsplit("/", 1)[1]: r["first"] for r in found} == {"sg-kz-mla-2025": "false"}
+    assert {r["instrument"].rsplit("/", 1)[1]: r["first"] for r in found} == {
+        "sg-kz-mla-2025": "false",
+        "sg-xc-mla-2026": "false",
+    }
 
 
 def test_optional_partner_narrows_the_instruments(store: EmbeddedStore) -> None:
     every = {r["instrument"] for r in run(store, "instruments-between-states", state="SG")}
-    assert every == {ID + "instrument/kh-sg-mou-2025", ID + "instrument/sg-kz-mla-2025"}
+    assert every == {
+        ID + "instrument/kh-sg-mou-2025",
+        ID + "instrument/sg-kz-mla-2025",
+        ID + "instrument/sg-xc-mla-2026",
+    }
     with_kz = run(store, "instruments-between-states", state="SG", partner="KZ")
     assert {r["instrument"] for r in with_kz} == {ID + "instrument/sg-kz-mla-2025"}
     assert {r["designation"].rsplit("/", 1)[1] for r in with_kz} == {"agreement", "treaty"}
@@ -381,7 +419,8 @@ def test_wong_signed_nothing(store: EmbeddedStore) -> None:
 
 def test_status_filter(store: EmbeddedStore) -> None:
     assert {r["instrument"] for r in run(store, "legal-status", status="binding")} == {
-        ID + "instrument/sg-kz-mla-2025"
+        ID + "instrument/sg-kz-mla-2025",
+        ID + "instrument/sg-xc-mla-2026",
     }
     assert {r["instrument"] for r in run(store, "legal-status", status="not-stated")} == {
         ID + "instrument/kh-sg-mou-2025"
@@ -405,12 +444,43 @@ def test_minimum_number_of_instruments(store: EmbeddedStore) -> None:
     assert {(r["partner"], r["instruments"]) for r in shared} == {
         (ID + "state/KH", "1"),
         (ID + "state/KZ", "1"),
+        (ID + "state/XC", "1"),
     }
 
 
 def test_crime_type_filter(store: EmbeddedStore) -> None:
     found = run(store, "instruments-by-crime-type", crimeType="money-laundering")
-    assert {r["instrument"] for r in found} == {ID + "instrument/kh-sg-mou-2025"}
+    assert {r["instrument"] for r in found} == {
+        ID + "instrument/kh-sg-mou-2025",
+        ID + "instrument/sg-xc-mla-2026",
+    }
+
+
+def test_partners_covering_a_crime_and_a_form(store: EmbeddedStore) -> None:
+    """Kazakhstan covers money laundering through crime in general, Fixtureland by naming it; Cambodia's
+    MOU names it but provides no confiscation of proceeds."""
+    found = run(
+        store,
+        "partners-covering-crime-and-assistance",
+        state="SG",
+        crimeType="money-laundering",
+        form="restraining-and-confiscating-proceeds",
+    )
+    assert {r["partner"].rsplit("/", 1)[1]: r["covers"] for r in found} == {
+        "KH": "false",
+        "KZ": "true",
+        "XC": "true",
+    }
+
+
+def test_timeline_spans_the_years(store: EmbeddedStore) -> None:
+    found = run(store, "timeline", state="SG")
+    assert [(r["year"], r["instrument"].rsplit("/", 1)[1]) for r in found] == [
+        ("2025", "kh-sg-mou-2025"),
+        ("2025", "sg-kz-mla-2025"),
+        ("2025", "sg-kz-mla-2025"),
+        ("2026", "sg-xc-mla-2026"),
+    ]
 
 
 def test_signed_between_dates(store: EmbeddedStore) -> None:

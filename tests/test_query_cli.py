@@ -1,4 +1,7 @@
-"""`coopgraph query`, run as a real command in a subprocess: every form, its outputs and its exit codes."""
+"""`coopgraph query`, run as a real command in a subprocess: every form, its outputs and its exit codes.
+
+The commands run on the frozen fixture data (``COOPGRAPH_DATA``, see ``conftest.py``), so that a new
+agreement in ``data/`` changes none of their answers."""
 
 from __future__ import annotations
 
@@ -21,16 +24,27 @@ from coopgraph import queries, resources
 from coopgraph.stores import RemoteStore, load
 
 QUERIES = resources.directory("queries")
+EXPECTED = Path(__file__).parent / "fixtures" / "graph" / "expected"
+AGREEMENT = Path(__file__).parent / "shapes" / "adding_an_agreement_PASS.ttl"  # Exampleland (XA)–Sampleland
 ID = "https://w3id.org/coopgraph/id/"
 
+pytestmark = pytest.mark.usefixtures("fixture_data")
 
-def coopgraph(*args: str) -> subprocess.CompletedProcess[str]:
+
+def coopgraph(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run ``python -m coopgraph ARGS`` and return what it did; a traceback is always a failure.
 
     The output is decoded as it is, so the CRLF line ends of the CSV format stay visible.
     """
     done = subprocess.run(
-        [sys.executable, "-m", "coopgraph", *args], capture_output=True, timeout=300, check=False
+        [sys.executable, "-m", "coopgraph", *args],
+        capture_output=True,
+        timeout=300,
+        check=False,
+        cwd=cwd,
+        env=env,
     )
     out = subprocess.CompletedProcess(done.args, done.returncode, done.stdout.decode(), done.stderr.decode())
     assert "Traceback" not in out.stderr, out.stderr
@@ -46,7 +60,8 @@ def failed(done: subprocess.CompletedProcess[str], *words: str) -> None:
 
 
 def expected(name: str) -> dict:
-    return json.loads((QUERIES / f"{name}.srj").read_text(encoding="utf-8"))
+    """The answer on the fixture data (``tests/fixtures/graph/expected/NAME.srj``)."""
+    return json.loads((EXPECTED / f"{name}.srj").read_text(encoding="utf-8"))
 
 
 def example_args(name: str) -> list[str]:
@@ -64,6 +79,7 @@ def test_help() -> None:
     assert done.returncode == 0
     for option in ("--list", "--file", "--param", "--format", "--endpoint", "--timeout"):
         assert option in done.stdout
+    assert "[NAME] [FILES]..." in done.stdout.splitlines()[0]
 
 
 def test_query_is_listed_in_the_main_help() -> None:
@@ -117,13 +133,17 @@ def test_first_with_a_central_asian_state() -> None:
     params = ["-p", "state=SG", "-p", "region=143", "-p", "designation=treaty"]
     done = coopgraph("query", "first-of-its-kind-in-region", *params, "--format", "json")
     assert done.returncode == 0, done.stderr
-    (row,) = json.loads(done.stdout)["results"]["bindings"]
-    assert row["instrument"]["value"] == ID + "instrument/sg-kz-mla-2025"
-    assert row["first"] == {
+    first, later = json.loads(done.stdout)["results"]["bindings"]
+    assert first["instrument"]["value"] == ID + "instrument/sg-kz-mla-2025"
+    assert first["first"] == {
         "type": "literal",
         "value": "true",
         "datatype": "http://www.w3.org/2001/XMLSchema#boolean",
     }
+    assert (later["instrument"]["value"], later["first"]["value"]) == (
+        ID + "instrument/sg-xc-mla-2026",
+        "false",
+    )
 
 
 def test_csv_output() -> None:
@@ -135,6 +155,7 @@ def test_csv_output() -> None:
         ID + "instrument/kh-sg-mou-2025",
         ID + "instrument/sg-kz-mla-2025",
         ID + "instrument/sg-kz-mla-2025",
+        ID + "instrument/sg-xc-mla-2026",
     ]
     assert table[0]["signedOn"] == "" and table[0]["notBefore"] == "2025-07-07"
 
@@ -153,7 +174,7 @@ def test_table_output() -> None:
     done = coopgraph("query", "legal-status")
     assert done.returncode == 0, done.stderr
     assert "cgid:legal-status/binding" in done.stdout and "cgid:legal-status/not-stated" in done.stdout
-    assert done.stdout.rstrip().endswith("2 rows")
+    assert done.stdout.rstrip().endswith("3 rows")
 
 
 def test_no_rows_is_still_an_answer() -> None:
@@ -217,6 +238,123 @@ def test_directory_as_file(tmp_path: Path) -> None:
     failed(coopgraph("query", "--file", str(tmp_path)), "cannot read")
 
 
+# --- data files added to the graph --------------------------------------------------------------------------
+
+
+def instruments(done: subprocess.CompletedProcess[str]) -> set[str]:
+    assert done.returncode == 0, done.stderr
+    return {row["instrument"]["value"] for row in json.loads(done.stdout)["results"]["bindings"]}
+
+
+def test_a_new_file_is_queried_before_it_is_copied_into_data() -> None:
+    """`coopgraph query NAME FILE`: the file joins the graph, as `validate FILE` adds it; the graph alone
+    does not know its states."""
+    new = ID + "instrument/xa-xb-mla-2025"
+    args = ["-p", "state=XA", "--format", "json"]
+    assert instruments(coopgraph("query", "instruments-between-states", str(AGREEMENT), *args)) == {new}
+    assert instruments(coopgraph("query", str(AGREEMENT), "instruments-between-states", *args)) == {new}
+    failed(coopgraph("query", "instruments-between-states", *args), "no state XA")
+
+
+def test_files_and_the_graph_are_queried_together(tmp_path: Path) -> None:
+    """The file's instrument points at states already in the graph (Singapore) and is found with them."""
+    linked = tmp_path / "sg-xa.ttl"
+    linked.write_text(AGREEMENT.read_text(encoding="utf-8").replace("state:XB", "state:SG"), encoding="utf-8")
+    every = instruments(
+        coopgraph("query", "instruments-between-states", str(linked), "-p", "state=SG", "--format", "json")
+    )
+    assert ID + "instrument/xa-xb-mla-2025" in every and ID + "instrument/sg-kz-mla-2025" in every
+
+
+def test_a_relative_file_and_several_files(tmp_path: Path) -> None:
+    (tmp_path / "agreement.ttl").write_bytes(AGREEMENT.read_bytes())
+    (tmp_path / "more.ttl").write_text(
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+        '<https://w3id.org/coopgraph/id/state/XA> rdfs:comment "a second file"@en .\n',
+        encoding="utf-8",
+    )
+    done = coopgraph("query", "states", "agreement.ttl", "more.ttl", "--format", "csv", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert f"XA,{ID}state/XA,Exampleland" in done.stdout
+
+
+def test_a_file_with_an_own_query(tmp_path: Path) -> None:
+    path = tmp_path / "parties.rq"
+    path.write_text(
+        "# Parameters:\n#   ?instrument  instrument  required  sg-kz-mla-2025  the instrument\n"
+        "PREFIX cg: <https://w3id.org/coopgraph/ontology#>\n"
+        "SELECT ?instrument ?party WHERE { ?instrument cg:hasParty ?party } ORDER BY ?party\n",
+        encoding="utf-8",
+    )
+    done = coopgraph(
+        "query", "--file", str(path), str(AGREEMENT), "-p", "instrument=xa-xb-mla-2025", "--format", "csv"
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\r\n")[1:3] == [
+        f"{ID}instrument/xa-xb-mla-2025,{ID}state/XA",
+        f"{ID}instrument/xa-xb-mla-2025,{ID}state/XB",
+    ]
+
+
+def test_a_malformed_file_exits_2_naming_the_file_and_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("@prefix ex: <http://example.org/> .\nex:a ex:b .\n", encoding="utf-8")
+    failed(coopgraph("query", "states", str(bad)), "coopgraph: error:", f"{bad}:2:")
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("missing.ttl", None, "no such file"),
+        (
+            "dates.ttl",
+            'PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>\n<urn:a> <urn:b> "2025-13-40"^^xsd:date .\n',
+            "ill-typed literal",
+        ),
+        ("data.csv", "a,b\n", "unsupported file type"),
+    ],
+)
+def test_files_that_cannot_be_loaded_exit_2(
+    tmp_path: Path, name: str, content: str | None, message: str
+) -> None:
+    path = tmp_path / name
+    if content is not None:
+        path.write_text(content, encoding="utf-8")
+    failed(coopgraph("query", "states", str(path)), str(path), message)
+
+
+# --- which tree ---------------------------------------------------------------------------------------------
+
+
+def without_coopgraph_variables() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k not in ("COOPGRAPH_ROOT", "COOPGRAPH_DATA")}
+
+
+def test_the_tree_is_named_on_stderr_for_people_only(tmp_path: Path) -> None:
+    """Outside a checkout the table says, on stderr, which tree answered; json, csv and tsv say nothing."""
+    env = without_coopgraph_variables()
+    table = coopgraph("query", "states", cwd=tmp_path, env=env)
+    assert table.returncode == 0, table.stderr
+    (line,) = table.stderr.splitlines()
+    assert (
+        line.startswith("coopgraph: used ") and "no coopgraph checkout" in line and "COOPGRAPH_ROOT" in line
+    )
+    for output_format in ("json", "csv", "tsv"):
+        done = coopgraph("query", "states", "--format", output_format, cwd=tmp_path, env=env)
+        assert done.returncode == 0 and done.stderr == "", done.stderr
+
+
+def test_inside_the_checkout_nothing_is_said(tmp_path: Path) -> None:
+    done = coopgraph("query", "states", cwd=resources.root(), env=without_coopgraph_variables())
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+
+
+def test_the_fixture_data_is_named_when_it_is_used() -> None:
+    done = coopgraph("query", "states")
+    assert done.returncode == 0, done.stderr
+    assert "COOPGRAPH_DATA=" in done.stderr and "fixtures" in done.stderr
+
+
 # --- bad input ----------------------------------------------------------------------------------------------
 
 
@@ -226,7 +364,7 @@ def test_directory_as_file(tmp_path: Path) -> None:
         (["instrument-between-states"], ["unknown query", "instruments-between-states"]),
         (["instruments-between-states"], ["needs state", "--param state=SG"]),
         (["instruments-between-states", "-p", "state=XYZ"], ["ISO 3166-1 alpha-2"]),
-        (["instruments-between-states", "-p", "state=FR"], ["no state FR", "KH, KZ, SG"]),
+        (["instruments-between-states", "-p", "state=FR"], ["no state FR", "KH, KZ, SG, XC"]),
         (["instruments-between-states", "-p", "stateSG"], ["not KEY=VALUE"]),
         (["instruments-between-states", "-p", "=SG"], ["not KEY=VALUE"]),
         (["instruments-between-states", "-p", "state=SG", "-p", "state=KZ"], ["given twice"]),
@@ -236,6 +374,13 @@ def test_directory_as_file(tmp_path: Path) -> None:
         ([], ["give a query NAME"]),
         (["timeline", "--file", "x.rq"], ["give a query NAME"]),
         (["--list", "timeline"], ["--list takes no"]),
+        (["--list", str(AGREEMENT)], ["--list takes no"]),
+        (["timeline", "states", "-p", "state=SG"], ["give one query NAME", "timeline, states"]),
+        (["timeline", "mine.rq", "-p", "state=SG"], ["mine.rq is a query", "--file mine.rq"]),
+        (
+            ["timeline", str(AGREEMENT), "-p", "state=SG", "--endpoint", "http://127.0.0.1:9/q"],
+            ["FILES are added to the embedded graph", "coopgraph load"],
+        ),
         (["--list", "--format", "csv"], ["table or json"]),
     ],
 )
@@ -286,8 +431,8 @@ def test_bad_timeout_exits_2() -> None:
 
 
 @pytest.fixture(scope="module")
-def oxigraph_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """An Oxigraph server on 127.0.0.1 holding the shipped graph, one named graph a file."""
+def oxigraph_endpoint(tmp_path_factory: pytest.TempPathFactory, fixture_data: Path) -> Iterator[str]:
+    """An Oxigraph server on 127.0.0.1 holding the fixture graph, one named graph a file."""
     binary = Path(sys.executable).parent / "oxigraph"
     if not binary.is_file():
         if os.environ.get("CI", "").lower() == "true":
@@ -341,7 +486,7 @@ def test_endpoint_gives_the_expected_results(oxigraph_endpoint: str, name: str) 
 @pytest.mark.integration
 def test_endpoint_checks_values_against_its_graph(oxigraph_endpoint: str) -> None:
     done = coopgraph("query", "timeline", "-p", "state=FR", "--endpoint", oxigraph_endpoint)
-    failed(done, "no state FR", "KH, KZ, SG")
+    failed(done, "no state FR", "KH, KZ, SG, XC")
     done = coopgraph(
         "query", "search", "-p", "text=} ; DROP ALL", "--endpoint", oxigraph_endpoint, "--format", "csv"
     )

@@ -22,6 +22,10 @@ reported as ``file:line:column: reason``) and serialising the graph again with `
   line and ends every subject block with a lone ``.``; it leaves a trailing space after a predicate whose
   objects are blank nodes (editors must not strip it).
 
+- The file's header, the block of ``#`` comment lines it starts with, is kept as written, followed by one
+  empty line: a file says at its top what it is and what it guards. Every other comment is dropped
+  (longturtle writes none): say what a node is in its triples (``rdfs:comment``, ``skos:definition``).
+
 The result is a fixed point: the canonical form of canonical Turtle is itself.
 """
 
@@ -64,7 +68,7 @@ def canonical_turtle(source: str | Path) -> str:
             # A second pass settles the few forms a reparse reads differently (a bare 007 becomes 7).
             once = _serialise(text, path)
             twice = _serialise(once, path)
-            return twice if twice == once else _serialise(twice, path)
+            return header(text) + (twice if twice == once else _serialise(twice, path))
     except load.LoadError as error:
         if scratch is None:
             raise
@@ -72,6 +76,16 @@ def canonical_turtle(source: str | Path) -> str:
     finally:
         if scratch is not None:
             scratch.cleanup()
+
+
+def header(text: str) -> str:
+    """The comment lines a Turtle text starts with, and one empty line after them ("" when there are none)."""
+    lines = []
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        lines.append(line.rstrip())
+    return "\n".join(lines) + "\n\n" if lines else ""
 
 
 @dataclass(frozen=True)

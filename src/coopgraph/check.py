@@ -8,7 +8,7 @@ from pathlib import Path
 
 from rdflib import Dataset, URIRef
 
-from coopgraph import load, queries, stores, validate
+from coopgraph import load, queries, resources, stores, validate
 
 # What a person wants to count first, in this order: (label, class IRI). Counted with subclasses.
 CONTENTS = [
@@ -78,13 +78,16 @@ class CheckResult:
     report: validate.Report
     question: queries.CannedQuery
     answer: dict  # SPARQL 1.1 results JSON
+    tree: resources.Tree | None = None  # which ontology/ data/ shapes/ queries/ were used, and why
 
 
 def check(extra_files: Iterable[Path] = ()) -> CheckResult:
-    """Load the shipped graph (plus extra files), summarise it, validate it and answer the main question.
+    """Load the graph of the tree used (plus extra files), summarise it, validate it and answer the main
+    question. The result names the tree (:func:`coopgraph.resources.locate`).
 
     Raises :class:`coopgraph.load.LoadError` for a file that cannot be loaded.
     """
+    tree = resources.locate()
     report = validate.validate(extra_files)  # loads the files once; the summary and the answer reuse them
     store = stores.EmbeddedStore.from_dataset(report.dataset)
     name, params = QUESTION
@@ -94,6 +97,7 @@ def check(extra_files: Iterable[Path] = ()) -> CheckResult:
         report=report,
         question=question,
         answer=queries.run(question, params, store),
+        tree=tree,
     )
 
 

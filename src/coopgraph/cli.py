@@ -5,7 +5,10 @@ Exit codes (as pySHACL documents them): 0 ok / conforms, 1 does not conform, 2 b
 
 from __future__ import annotations
 
+import functools
+import os
 import sys
+from collections.abc import Callable
 
 import click
 
@@ -20,10 +23,29 @@ def fail(message: str) -> None:
     sys.exit(EXIT_ERROR)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """The command group, and the one place where errors become exit codes: every
+    :class:`coopgraph.errors.CoopgraphError` (a file that does not load, a bad parameter, a tree coopgraph
+    was told to use but cannot, a store that refuses) is exit 2 with its message, whichever command meets
+    it; so is an operating-system error (a file that cannot be read or written)."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        from coopgraph.errors import CoopgraphError
+
+        try:
+            return super().invoke(ctx)
+        except (CoopgraphError, OSError) as error:
+            fail(str(error))
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="coopgraph")
 def main() -> None:
     """coopgraph: a knowledge graph of bilateral legal cooperation between states.
+
+    Works on the ontology/, data/, shapes/ and queries/ of the coopgraph checkout the current directory is
+    in, else of the installed package; COOPGRAPH_ROOT=DIR names another tree, COOPGRAPH_DATA=DIR another
+    data folder. `coopgraph check` says which one it used.
 
     Exit codes: 0 ok (conforms), 1 does not conform, 2 bad input or error.
     """
@@ -71,26 +93,33 @@ def reason(files: tuple[str, ...], output_format: str, no_explain: bool) -> None
     type=click.Choice(["text", "json", "turtle"]),
     default="text",
     show_default=True,
-    help="text: a table naming the file and line of each failing node; json: {conforms, results}; "
+    help="text: a block per result naming the file and line at fault; json: {conforms, results}; "
     "turtle: the SHACL validation report graph.",
 )
-def validate(files: tuple[str, ...], output_format: str) -> None:
-    """Validate the shipped graph (ontology + data) against the SHACL shapes, together with FILES if given.
+@click.option(
+    "--sources",
+    type=click.Path(file_okay=False, path_type=str),
+    help="A folder of local copies of sources (default: $COOPGRAPH_SOURCES): the quotes of a source that "
+    "names its copy (cg:localCopy) are checked against it.",
+)
+def validate(files: tuple[str, ...], output_format: str, sources: str | None) -> None:
+    """Validate the graph (ontology + data) against the SHACL shapes, together with FILES if given.
 
-    FILES are checked with the shipped graph, so a new file may point at the states, people and concepts
-    already in it. Nothing is written. Exit 0 conforms, 1 does not conform, 2 bad input (a file that does
-    not parse, with file:line:column, or an ill-typed literal such as "2025-13-40"^^xsd:date).
+    FILES are checked with the graph, so a new file may point at the states, people and concepts already
+    in it; a result caused by a statement of a file names that file and line. Warnings (a quote that could
+    not be checked, a party without a recorded signature) are shown but do not fail. Nothing is written.
+    Exit 0 conforms, 1 does not conform, 2 bad input (a file that does not parse, with file:line:column, an
+    empty file, an ill-typed literal such as "2025-13-40"^^xsd:date).
     """
     import json
     from pathlib import Path
 
-    from coopgraph.load import LoadError
-    from coopgraph.validate import ValidationError
+    from coopgraph.errors import CoopgraphError
     from coopgraph.validate import validate as run_validation
 
     try:
-        report = run_validation([Path(file) for file in files])
-    except (LoadError, ValidationError, OSError) as error:
+        report = run_validation([Path(file) for file in files], sources=Path(sources) if sources else None)
+    except (CoopgraphError, OSError) as error:
         fail(str(error))
     if output_format == "json":
         click.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
@@ -268,16 +297,18 @@ def export(output_format: str, output: str | None) -> None:
 @main.command()
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=str))
 def check(files: tuple[str, ...]) -> None:
-    """The main job: say what the graph holds, validate it, and answer a question.
+    """The main job: say which tree and what the graph holds, validate it, and answer a question.
 
-    Loads the shipped ontology and data (plus FILES), prints the size of each named graph and the things of
-    each kind, validates everything against the shapes, and answers "which instruments has Singapore
-    signed?". Exit 0 the graph conforms, 1 it does not, 2 a file cannot be loaded.
+    Says which ontology, data, shapes and queries it uses (the current directory's checkout, COOPGRAPH_ROOT
+    or the installed package) and how to change that, loads the ontology and data (plus FILES), prints the
+    size of each named graph and the things of each kind, validates everything against the shapes, and
+    answers "which instruments has Singapore signed?". Exit 0 the graph conforms, 1 it does not, 2 a file
+    cannot be loaded.
     """
     from rich.console import Console
     from rich.table import Table
 
-    from coopgraph import queries
+    from coopgraph import queries, resources
     from coopgraph.check import check as run_check
     from coopgraph.check import graph_label
     from coopgraph.load import LoadError
@@ -286,7 +317,13 @@ def check(files: tuple[str, ...]) -> None:
         result = run_check(files)
     except LoadError as error:
         fail(str(error))
+    tree = result.tree or resources.locate()
     console = Console(soft_wrap=True)
+    hint = resources.how_to_change(tree)
+    if resources.DATA_VARIABLE not in hint:
+        hint += f"; {resources.DATA_VARIABLE}=DIR replaces its data/"
+    console.print(f"Tree: {resources.describe(tree)}", markup=False, highlight=False)
+    console.print(f"      {hint}", markup=False, highlight=False)
     summary = result.summary
     graphs = Table("named graph (file)", "triples", title=f"The graph: {summary.triples} triples")
     for iri, count in summary.graphs.items():
@@ -310,7 +347,7 @@ def check(files: tuple[str, ...]) -> None:
 
 
 @main.command()
-@click.argument("name", required=False)
+@click.argument("arguments", nargs=-1, metavar="[NAME] [FILES]...")
 @click.option("--list", "list_queries", is_flag=True, help="List the canned queries and their parameters.")
 @click.option(
     "--file", "query_file", metavar="FILE.rq", help="Run your own SPARQL SELECT or ASK query from a file."
@@ -335,7 +372,7 @@ def check(files: tuple[str, ...]) -> None:
     "--timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True, help="Seconds per request."
 )
 def query(
-    name: str | None,
+    arguments: tuple[str, ...],
     list_queries: bool,
     query_file: str | None,
     params: tuple[str, ...],
@@ -343,28 +380,36 @@ def query(
     endpoint: str | None,
     timeout: float,
 ) -> None:
-    """Answer a question with the canned query NAME, or run your own query (--file).
+    """Answer a question with the canned query NAME, or run your own query (--file), on the graph plus FILES.
 
     \b
     coopgraph query --list
     coopgraph query instruments-between-states --param state=SG
+    coopgraph query instruments-between-states my-agreement.ttl -p state=SG
     coopgraph query first-of-its-kind-in-region -p state=SG -p region=143 -p designation=treaty
     coopgraph query --file my.rq --format csv
 
+    FILES (.ttl or .nt) are added to the graph the query runs on, as `coopgraph validate FILES` adds them,
+    so a new file can be queried before it is copied into data/. NAME is a canned query's name (letters,
+    digits and hyphens); any other argument, anything with a dot or a slash, is a FILE, in any order.
     Parameter values are checked (a state code must be a state of the graph, a date a date…) and bound as
-    RDF terms, never pasted into the query. Runs on the shipped graph in memory unless --endpoint is given.
-    Exit 0 answered (even with no rows), 2 unknown query, bad parameter, bad query file or store error.
+    RDF terms, never pasted into the query. Runs on the graph in memory unless --endpoint is given.
+    Exit 0 answered (even with no rows), 2 unknown query, bad parameter, bad query or data file, or store
+    error.
     """
     import json
+    from pathlib import Path
 
     from coopgraph import queries
     from coopgraph.load import LoadError, graph_iri_for
     from coopgraph.resources import graph_files
     from coopgraph.stores import EmbeddedStore, RemoteStore, StoreError
 
+    files = [argument for argument in arguments if _is_a_file(argument)]
+    names = [argument for argument in arguments if not _is_a_file(argument)]
     if list_queries:
-        if name or query_file or params or endpoint:
-            fail("--list takes no NAME, --file, --param or --endpoint")
+        if arguments or query_file or params or endpoint:
+            fail("--list takes no NAME, FILES, --file, --param or --endpoint")
         if output_format not in ("table", "json"):
             fail("--list prints --format table or json")
         listing = list(queries.registry().values())
@@ -373,8 +418,19 @@ def query(
         else:
             click.echo(queries.render_listing(listing))
         return
+    for file in files:
+        if file.lower().endswith(".rq"):
+            fail(f"{file} is a query, not data: give it as --file {file}")
+    if len(names) > 1:
+        fail(f"give one query NAME, not {', '.join(names)} (FILES to add are .ttl or .nt files)")
+    name = names[0] if names else None
     if bool(name) == bool(query_file):
         fail("give a query NAME or --file FILE.rq (`coopgraph query --list` lists the names)")
+    if files and endpoint:
+        fail(
+            "FILES are added to the embedded graph, not to an endpoint's: "
+            "load them first (`coopgraph load FILES --endpoint …`), or leave out --endpoint"
+        )
     raw: dict[str, str] = {}
     for param in params:
         key, sep, value = param.partition("=")
@@ -390,9 +446,45 @@ def query(
             shipped = [str(graph_iri_for(path)) for path in graph_files()]
             store = RemoteStore(endpoint, timeout=timeout, default_graphs=shipped)
         else:
-            store = EmbeddedStore.shipped()
+            store = EmbeddedStore.shipped([Path(file) for file in files])
         results = queries.run(canned, raw, store)
     except (queries.QueryError, StoreError, LoadError, ValueError) as error:
         fail(str(error))
     text = queries.render(results, output_format)
     click.echo(text, nl=output_format not in ("csv", "tsv"))
+
+
+def _is_a_file(argument: str) -> bool:
+    """A query argument that names a file (it has a dot or a slash) rather than a canned query."""
+    return "." in argument or "/" in argument or os.sep in argument
+
+
+def _tell_tree(command: click.Command, when: Callable[[dict], bool]) -> None:
+    """After ``command`` has run, say on stderr which tree it used (:func:`coopgraph.resources.notice`) —
+    only for the output forms people read (``when`` its options), and only when the tree is not simply the
+    current directory's checkout, so that machine output and scripts stay quiet."""
+    callback = command.callback
+    assert callback is not None
+
+    @functools.wraps(callback)
+    def telling(**options: object) -> object:
+        try:
+            return callback(**options)
+        finally:
+            if when(options):
+                from coopgraph.resources import TreeError, notice
+
+                try:
+                    line = notice()
+                except TreeError:  # already reported as the command's error
+                    line = None
+                if line:
+                    click.echo(line, err=True)
+
+    command.callback = telling
+
+
+# Which tree validate, query and export used: on stderr, after their output, in their forms for people.
+_tell_tree(validate, lambda options: options.get("output_format") == "text")
+_tell_tree(query, lambda options: options.get("output_format") == "table" and not options.get("endpoint"))
+_tell_tree(export, lambda options: bool(options.get("output")))

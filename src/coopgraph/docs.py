@@ -15,12 +15,13 @@ from pathlib import Path
 from rdflib import OWL, RDF, Graph, URIRef
 
 from coopgraph import load, resources
+from coopgraph.errors import CoopgraphError
 
 CG_NAMESPACE = "https://w3id.org/coopgraph/ontology#"
 ONTOLOGY_IRI = URIRef(CG_NAMESPACE.rstrip("#"))
 
 
-class DocsError(Exception):
+class DocsError(CoopgraphError):
     """The documentation cannot be generated (pyLODE missing or failing)."""
 
 

@@ -96,6 +96,29 @@ def _sorted_jsonld(value: object) -> object:
     return value
 
 
+def _jsonld(graph: Graph) -> dict:
+    """The graph as JSON-LD compacted with the published context, by rdflib's converter — which, when a
+    property has several values and the first is a native ``false``, ``0`` or empty string, drops it (its
+    ``add_to_node`` tests ``if value:``); depending on the hash seed, a triple was lost. Keep such a value."""
+    from rdflib.plugins.serializers.jsonld import Converter
+    from rdflib.plugins.shared.jsonld.context import Context
+
+    class KeepingFalsy(Converter):
+        def add_to_node(self, graph, s, p, o, s_node, nodemap):  # type: ignore[no-untyped-def]
+            falsy = {
+                k: v for k, v in s_node.items() if not isinstance(v, (list, dict)) and v is not None and not v
+            }
+            super().add_to_node(graph, s, p, o, s_node, nodemap)
+            for key, old in falsy.items():
+                new = s_node[key]
+                if new is not old:
+                    s_node[key] = [old, *(new if isinstance(new, list) else [new])]
+
+    active = Context(context())
+    result = KeepingFalsy(active, use_native_types=False, use_rdf_type=False).convert(graph)
+    return result if isinstance(result, dict) else {active.get_key("@graph"): result}
+
+
 def serialize(dataset: Dataset, fmt: str) -> bytes:
     """The dataset in ``fmt`` (turtle, nt, trig or jsonld), deterministic. TriG keeps the named graphs; the
     other formats hold their union."""
@@ -114,7 +137,7 @@ def serialize(dataset: Dataset, fmt: str) -> bytes:
     if fmt == "nt":
         lines = union.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()
         return "".join(f"{line}\n" for line in sorted(set(lines)) if line.strip()).encode("utf-8")
-    document = json.loads(union.serialize(format="json-ld", context=context(), auto_compact=True))
+    document = _jsonld(union)
     document["@context"] = context()
     text = json.dumps(_sorted_jsonld(document), indent=2, sort_keys=True, ensure_ascii=False)
     return (text + "\n").encode("utf-8")

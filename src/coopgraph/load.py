@@ -19,13 +19,14 @@ import rdflib
 from rdflib import Dataset, Graph, Literal, URIRef
 
 from coopgraph import resources
+from coopgraph.errors import InputError
 
 GRAPH_BASE = "https://w3id.org/coopgraph/graph/"
 FORMATS = {".ttl": ("turtle", pyoxigraph.RdfFormat.TURTLE), ".nt": ("nt", pyoxigraph.RdfFormat.N_TRIPLES)}
 
 
 @dataclass
-class LoadError(Exception):
+class LoadError(InputError):
     """A file that cannot be loaded: where (file, line, column when known) and why."""
 
     file: str
@@ -43,16 +44,20 @@ class LoadError(Exception):
 
 
 def graph_iri_for(path: str | Path) -> URIRef:
-    """The named graph of a file: derived from its path inside the shipped tree, else from its file name.
+    """The named graph of a file: derived from its path inside the tree used, else from its file name.
 
-    ``data/instruments/sg-kz-mla-2025.ttl`` → ``https://w3id.org/coopgraph/graph/data/instruments/sg-kz-mla-2025``;
+    ``data/instruments/sg-kz-mla-2025.ttl`` → ``https://w3id.org/coopgraph/graph/data/instruments/sg-kz-mla-2025``,
+    and the same for that file under a ``COOPGRAPH_DATA`` folder (``data/`` + its path inside the folder);
     a user's file elsewhere, ``my-treaty.ttl`` → ``https://w3id.org/coopgraph/graph/user/my-treaty``.
     """
     path = Path(path).resolve()
     try:
-        relative = path.relative_to(resources.root().resolve())
+        relative = Path("data") / path.relative_to(resources.data_directory().resolve())
     except ValueError:
-        relative = Path("user") / path.name
+        try:
+            relative = path.relative_to(resources.root().resolve())
+        except ValueError:
+            relative = Path("user") / path.name
     return URIRef(GRAPH_BASE + relative.with_suffix("").as_posix())
 
 
@@ -126,6 +131,8 @@ def parse_file(path: str | Path, dataset: Dataset | None = None) -> Graph:
         except Exception as error:  # rdflib disagrees with Oxigraph: still report where
             line = getattr(error, "lines", None)
             raise LoadError(str(path), line, None, str(getattr(error, "_why", error))) from None
+    if not len(graph):
+        raise LoadError(str(path), None, None, "holds no triples: an empty file adds nothing to the graph")
     for literal in ill_typed_literals(graph):
         line, column = _line_of(text, f'"{literal}"')
         reason = f'ill-typed literal "{literal}"^^<{literal.datatype}>: not a valid value of its datatype'

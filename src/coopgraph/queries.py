@@ -38,14 +38,15 @@ import pyoxigraph
 from rdflib import XSD, Literal, URIRef
 from rdflib.term import Identifier
 
-from coopgraph import resources
+from coopgraph import resources, vocab
+from coopgraph.errors import InputError
 from coopgraph.stores import Store, strip_comments
 
 ID = "https://w3id.org/coopgraph/id/"
 FORMATS = ("table", "json", "csv", "tsv")
 
 
-class QueryError(Exception):
+class QueryError(InputError):
     """A query cannot be run as asked: unknown name, bad parameter value, unreadable or malformed file."""
 
 
@@ -405,19 +406,6 @@ def run(
 
 # --- rendering ----------------------------------------------------------------------------------------------
 
-PREFIXES = {
-    "cgid:": ID,
-    "cg:": "https://w3id.org/coopgraph/ontology#",
-    "skos:": "http://www.w3.org/2004/02/skos/core#",
-    "rdf:": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs:": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd:": "http://www.w3.org/2001/XMLSchema#",
-    "owl:": "http://www.w3.org/2002/07/owl#",
-    "org:": "http://www.w3.org/ns/org#",
-    "prov:": "http://www.w3.org/ns/prov#",
-    "wd:": "http://www.wikidata.org/entity/",
-}
-
 
 def short(term: Mapping | None) -> str:
     """A term as a person reads it in a table: IRIs with a known prefix abbreviated, literals as text."""
@@ -425,10 +413,7 @@ def short(term: Mapping | None) -> str:
         return ""
     value = term["value"]
     if term["type"] == "uri":
-        for prefix, namespace in PREFIXES.items():
-            if value.startswith(namespace) and len(value) > len(namespace):
-                return prefix + value[len(namespace) :]
-        return f"<{value}>"
+        return vocab.short(value)
     if term["type"] == "bnode":
         return f"_:{value}"
     return value

@@ -33,6 +33,8 @@ import owlready2
 from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
 
 from coopgraph import load
+from coopgraph.errors import CoopgraphError
+from coopgraph.vocab import short
 
 # The OWL 2 datatype map (OWL 2 Structural Specification, section 4), which is what HermiT accepts.
 _XSD_IN_MAP = """decimal integer nonNegativeInteger nonPositiveInteger positiveInteger negativeInteger
@@ -74,7 +76,7 @@ _GLOBALS_LOCK = threading.Lock()  # tempfile.tempdir, owlready2.JAVA_EXE and the
 MAX_EXPLAIN_RUNS = 60
 
 
-class ReasonerError(Exception):
+class ReasonerError(CoopgraphError):
     """The reasoner could not run: Java is missing, HermiT refused the input, or owlready2 failed."""
 
 
@@ -160,21 +162,14 @@ def prepare_for_hermit(graph: Graph) -> tuple[Graph, list[str]]:
         copy.add((term(s), p, term(o)))
     notes = []
     if mapped:
-        names = ", ".join(f"{_short(d)} ({n})" for d, n in sorted(mapped.items()))
+        names = ", ".join(f"{short(str(d))} ({n})" for d, n in sorted(mapped.items()))
         notes.append(f"mapped to xsd:dateTime for HermiT, which does not support them: {names}")
     if imports:
         notes.append(f"left out {imports} owl:imports statement(s): imported ontologies are not fetched")
     if unsupported:
-        names = ", ".join(_short(d) for d in sorted(unsupported))
+        names = ", ".join(short(str(d)) for d in sorted(unsupported))
         notes.append(f"datatypes outside the OWL 2 datatype map, treated by HermiT as opaque: {names}")
     return copy, notes
-
-
-def _short(iri: URIRef) -> str:
-    for prefix, namespace in (("xsd", XSD), ("owl", OWL), ("rdf", RDF), ("rdfs", RDFS)):
-        if iri.startswith(str(namespace)):
-            return f"{prefix}:{iri[len(str(namespace)) :]}"
-    return f"<{iri}>"
 
 
 def _java() -> str:

@@ -50,6 +50,7 @@ from SPARQLWrapper.SPARQLExceptions import (
 )
 
 from coopgraph import __version__, resources
+from coopgraph.errors import CoopgraphError
 from coopgraph.load import GRAPH_BASE, graph_iri_for, load_files
 
 AuthScheme = TypingLiteral["basic", "digest", "bearer"]
@@ -62,7 +63,7 @@ RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 _UPDATE_TYPES = ("INSERT", "DELETE", "CREATE", "CLEAR", "DROP", "LOAD", "COPY", "MOVE", "ADD")
 
 
-class StoreError(Exception):
+class StoreError(CoopgraphError):
     """A store could not do what was asked: unreachable, refused, timed out, or answered with an error.
 
     The message names the URL and the reason for a person to act on; it never holds a secret.
@@ -325,9 +326,16 @@ class EmbeddedStore:
         return cls(store)
 
     @classmethod
-    def shipped(cls, extra: Iterable[Path] = ()) -> EmbeddedStore:
-        """The shipped ontology and data, plus extra files, one named graph each."""
-        return cls.from_dataset(load_files([*resources.graph_files(), *extra]))
+    def shipped(cls, extra: Iterable[str | Path] = ()) -> EmbeddedStore:
+        """The ontology and data of the tree used (:func:`coopgraph.resources.locate`), plus extra files, one
+        named graph each; an extra file that is one of the tree's own is read once."""
+        files = resources.graph_files()
+        known = {path.resolve() for path in files}
+        for path in map(Path, extra):
+            if path.resolve() not in known:
+                known.add(path.resolve())
+                files.append(path)
+        return cls.from_dataset(load_files(files))
 
     def query(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> dict:
         """Run a SELECT or ASK query; ``bindings`` pre-bind variables (by name, without ``?``) to terms.

@@ -6,47 +6,59 @@ of the data graph on purpose: SHACL finds the instances of a class through ``rdf
 the *data* graph, so ``sh:class cg:Organisation`` accepts a ``cg:State`` only because the ontology says
 ``cg:State rdfs:subClassOf cg:Organisation`` there. No inference is run.
 
-Every result row names the file and line where its focus node is described (first written as a subject),
-found by :func:`subject_lines`, a small Turtle tokenizer that understands full IRIs, prefixed names and
-relative IRIs.
+Two engines share the work, on the same shapes (``shapes/*.ttl``, standard SHACL Core and SHACL-SPARQL, so
+any SHACL engine enforces the same rules):
+
+- the SHACL-SPARQL constraints of targeted shapes run as one query each over the whole graph on pyoxigraph
+  (:mod:`coopgraph.engine`) — graph-wide rules cost one query, not one per node;
+- everything else runs in pySHACL, the reference implementation.
+
+``reference=True`` runs every shape in pySHACL alone; the tests require both ways to give the same results.
+
+Results of severity ``sh:Warning`` or ``sh:Info`` are reported but do not make the graph fail (as pySHACL's
+``--allow-warnings``): "conforms" means no ``sh:Violation``. Each result names the file and line at fault
+(:mod:`coopgraph.sourcemap`): the first file that states the triple the result is about — so a new file that
+adds a value to a node described in a shipped file is the one named — else the file that describes the focus
+node.
 """
 
 from __future__ import annotations
 
-import re
+import os
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from urllib.parse import urljoin
 
 import pyshacl
 from pyshacl.errors import ReportableRuntimeError, ShapeLoadError
-from rdflib import RDF, BNode, Dataset, Graph, Literal, Namespace, URIRef
-from rdflib.collection import Collection
+from rdflib import RDF, BNode, Dataset, Graph, Literal, URIRef
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 
-from coopgraph import load, resources
-
-SH = Namespace("http://www.w3.org/ns/shacl#")
-SHAPES = Namespace("https://w3id.org/coopgraph/shapes#")
+from coopgraph import engine, load, resources, texts
+from coopgraph.errors import InputError, ShapesError
+from coopgraph.sourcemap import Locator, locate, subject_lines
+from coopgraph.vocab import CGSH, SH, short_text, shorten_iris
 
 __all__ = ["Report", "Result", "ValidationError", "locate", "shapes_graph", "subject_lines", "validate"]
 
+ValidationError = ShapesError  # the name this module has always raised
 
-class ValidationError(Exception):
-    """pySHACL could not run the shapes (a shape it cannot use, a SPARQL constraint that does not parse)."""
+#: the components whose results are about how many values there are: the result shows the values
+_COUNTS = {SH.MaxCountConstraintComponent, SH.QualifiedMaxCountConstraintComponent}
 
 
 @dataclass(frozen=True)
 class Result:
-    """One SHACL validation result, with where its focus node is described.
+    """One SHACL validation result, with where to fix it.
 
-    ``focus``, ``path``, ``shape``, ``component`` and ``severity`` are IRIs (a blank node as ``_:id``);
-    ``value`` is an IRI, or a literal in N-Triples form (``"2025-09-08"^^<…#date>``) so its datatype shows;
-    ``file`` and ``line`` say where the focus node is first written as a subject (``None`` when unknown):
-    shipped files relative to the package root (``data/instruments/sg-kz-mla-2025.ttl``), others as given.
+    ``focus``, ``path``, ``shape``, ``component`` and ``severity`` are IRIs (a blank node as ``_:id``, a
+    complex path as its SPARQL form such as ``^<…>``); ``value`` is an IRI, or a literal in N-Triples form
+    (``"2025-09-08"^^<…#date>``) so its datatype shows. ``file`` and ``line`` say where the statement at
+    fault is written (``None`` when unknown): shipped files relative to the package root
+    (``data/instruments/sg-kz-mla-2025.ttl``), others as given. For a count result (``sh:maxCount``),
+    ``values`` lists every value the path has and ``value`` is the one the last file added.
     """
 
     focus: str
@@ -58,11 +70,16 @@ class Result:
     component: str
     file: str | None
     line: int | None
+    values: tuple[str, ...] = ()
+
+    @property
+    def is_violation(self) -> bool:
+        return self.severity == str(SH.Violation)
 
 
 @dataclass
 class Report:
-    """The outcome of a validation: does the graph conform, the result rows, and pySHACL's report graph."""
+    """The outcome of a validation: does the graph conform, the result rows, and the SHACL report graph."""
 
     conforms: bool
     results: list[Result]
@@ -72,10 +89,19 @@ class Report:
     #: the validated data, one named graph per file, for callers that go on to use it (check, load)
     dataset: Dataset | None = field(default=None, repr=False, compare=False)
 
+    @property
+    def warnings(self) -> list[Result]:
+        return [result for result in self.results if not result.is_violation]
+
     def to_json(self) -> dict:
         """``{"conforms": bool, "results": [{"focus", "path", "value", "severity", "message", "shape",
-        "component", "file", "line"}]}``."""
-        return {"conforms": self.conforms, "results": [asdict(result) for result in self.results]}
+        "component", "file", "line", "values"}]}``."""
+        rows = []
+        for result in self.results:
+            row = asdict(result)
+            row["values"] = list(result.values)
+            rows.append(row)
+        return {"conforms": self.conforms, "results": rows}
 
     def to_turtle(self) -> str:
         """The SHACL validation report graph (``sh:ValidationReport``) as Turtle."""
@@ -86,173 +112,34 @@ class Report:
         wrapped, so an editor or grep can jump to it), then the path and value at fault, what to do (the
         shape's message), and the shape and constraint component that found it."""
         summary = f"{self.files} files, {self.triples} triples"
-        if self.conforms:
-            return f"Conforms: the graph ({summary}) satisfies every shape.\n"
         lines = []
         for result in self.results:
             where = f"{result.file}:{result.line}" if result.line else (result.file or "?")
             severity = result.severity.rsplit("#", 1)[-1].lower()
-            lines.append(f"{where}: {severity}: {_short(result.focus)}")
+            lines.append(f"{where}: {severity}: {short_text(result.focus)}")
             if result.path:
-                value = f" = {_short(result.value)}" if result.value else ""
-                lines.append(f"    {_short(result.path)}{value}")
+                value = f" = {short_text(result.value)}" if result.value else ""
+                lines.append(f"    {short_text(result.path)}{value}")
             elif result.value and result.value != result.focus:
-                lines.append(f"    = {_short(result.value)}")
+                lines.append(f"    = {short_text(result.value)}")
+            if len(result.values) > 1:
+                lines.append(f"    values: {', '.join(short_text(v) for v in result.values)}")
             lines.append(f"    {result.message}")
-            lines.append(f"    ({_short(result.shape)}, {_short(result.component)})")
-        count = len(self.results)
-        lines.append(f"Does not conform: {count} result{'s' if count != 1 else ''} in the graph ({summary}).")
+            lines.append(f"    ({short_text(result.shape)}, {short_text(result.component)})")
+        violations = sum(result.is_violation for result in self.results)
+        warnings = len(self.results) - violations
+        noted = f", {warnings} warning{'s' if warnings != 1 else ''}" if warnings else ""
+        if self.conforms:
+            lines.append(f"Conforms: the graph ({summary}) satisfies every shape{noted}.")
+        else:
+            lines.append(
+                f"Does not conform: {violations} violation{'s' if violations != 1 else ''}{noted} "
+                f"in the graph ({summary})."
+            )
         return "\n".join(lines) + "\n"
 
 
-_SHORT_PREFIXES = {
-    "https://w3id.org/coopgraph/id/": "cgid:",
-    "https://w3id.org/coopgraph/ontology#": "cg:",
-    "https://w3id.org/coopgraph/shapes#": "cgsh:",
-    "http://www.w3.org/ns/shacl#": "sh:",
-    "http://www.w3.org/2004/02/skos/core#": "skos:",
-    "http://www.w3.org/1999/02/22-rdf-syntax-ns#": "rdf:",
-    "http://www.w3.org/2000/01/rdf-schema#": "rdfs:",
-    "http://www.w3.org/2001/XMLSchema#": "xsd:",
-    "http://purl.org/dc/terms/": "dcterms:",
-    "http://www.w3.org/ns/org#": "org:",
-    "http://www.w3.org/2002/07/owl#": "owl:",
-}
-
-
-def _short(text: str) -> str:
-    """An IRI, a path expression or a literal's datatype, abbreviated with the project's usual prefixes."""
-    typed = re.fullmatch(r'(".*")\^\^<(.+)>', text, re.DOTALL)
-    if typed:
-        return f"{typed[1]}^^{_short(typed[2])}"
-    if text[:1] in "(^<":  # a path expression: abbreviate the IRIs that have a known prefix
-        return re.sub(r"<([^<>]*)>", lambda m: m[0] if _short(m[1]) == m[1] else _short(m[1]), text)
-    for namespace, prefix in _SHORT_PREFIXES.items():
-        if text.startswith(namespace):
-            return prefix + text[len(namespace) :]
-    return text
-
-
-# --- where a node is described -------------------------------------------------------------------------
-
-_PN_CHARS = r"[\w\-\u00B7-\uFFFF]"
-_PLX = r"(?:%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%])"
-_PN_LOCAL = rf"(?:{_PN_CHARS}|:|{_PLX})(?:(?:{_PN_CHARS}|[.:]|{_PLX})*(?:{_PN_CHARS}|:|{_PLX}))?"
-_TOKEN = re.compile(
-    rf"""
-    (?P<ws>\s+)
-  | (?P<comment>\#[^\n]*)
-  | (?P<long>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*''')
-  | (?P<string>"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
-  | (?P<iri><[^<>"{{}}|^`\\\x00-\x20]*>)
-  | (?P<directive>@prefix\b|@base\b|(?i:PREFIX|BASE)(?=\s))
-  | (?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
-  | (?P<bnode>_:[\w\-.]*\w)
-  | (?P<pname>(?:[A-Za-z\u00C0-\uFFFF](?:[\w\-.\u00B7-\uFFFF]*[\w\-\u00B7-\uFFFF])?)?:(?:{_PN_LOCAL})?)
-  | (?P<number>[+-]?(?:\d*\.\d+|\d+)(?:[eE][+-]?\d+)?)
-  | (?P<punct>\^\^|[.;,\[\]()])
-  | (?P<word>[A-Za-z]+)
-  | (?P<other>.)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
-_LOCAL_ESCAPE = re.compile(r"\\(.)")
-
-
-def subject_lines(text: str, base: str = "") -> dict[str, int]:
-    """Map each IRI written as a subject in Turtle or N-Triples ``text`` to the first line (1-based) it is.
-
-    Understands full IRIs (``<https://…>``), prefixed names declared in the text (``PREFIX``/``@prefix``,
-    with local-name escapes such as ``\\/``) and relative IRIs (resolved against ``@base``/``BASE`` or
-    ``base``). Strings and comments are skipped, so an IRI inside a literal is never taken for a subject.
-    """
-    prefixes: dict[str, str] = {}
-    found: dict[str, int] = {}
-    line = 1
-    depth = 0
-    expect_subject = True
-    directive: str | None = None
-    pending_prefix: str | None = None
-    for match in _TOKEN.finditer(text):
-        kind, token = match.lastgroup, match.group()
-        start_line = line
-        line += token.count("\n")
-        if kind in ("ws", "comment"):
-            continue
-        if directive is not None:  # inside PREFIX p: <iri> or BASE <iri>
-            if kind == "pname" and directive == "prefix" and pending_prefix is None:
-                pending_prefix = token[:-1] if token.endswith(":") else token.split(":", 1)[0]
-                continue
-            if kind == "iri":
-                iri = urljoin(base, token[1:-1])
-                if directive == "prefix" and pending_prefix is not None:
-                    prefixes[pending_prefix] = iri
-                elif directive == "base":
-                    base = iri
-            directive, pending_prefix = None, None
-            expect_subject = True
-            continue
-        if kind == "directive":
-            directive = "prefix" if token.lstrip("@").lower() == "prefix" else "base"
-            continue
-        if kind == "punct":
-            if token in "[(":
-                if depth == 0 and expect_subject:
-                    expect_subject = False
-                depth += 1
-            elif token in "])":
-                depth = max(depth - 1, 0)
-            elif token == "." and depth == 0:
-                expect_subject = True
-            continue
-        if depth == 0 and expect_subject:
-            expect_subject = False
-            iri = None
-            if kind == "iri":
-                iri = urljoin(base, token[1:-1])
-            elif kind == "pname":
-                prefix, local = token.split(":", 1)
-                if prefix in prefixes:
-                    iri = prefixes[prefix] + _LOCAL_ESCAPE.sub(r"\1", local)
-            if iri is not None and iri not in found:
-                found[iri] = start_line
-    return found
-
-
-def locate(node: str, path: str | Path) -> int | None:
-    """The line of ``path`` where ``node`` (an IRI) is first written as a subject, or ``None``."""
-    path = Path(path)
-    return subject_lines(path.read_text(encoding="utf-8"), path.resolve().as_uri()).get(node)
-
-
-class _Locator:
-    """Finds, for a focus node, the file (in load order) that describes it and the line there."""
-
-    def __init__(self, dataset: Dataset, files: list[tuple[Path, str]]):
-        self._dataset = dataset
-        self._files = files
-        self._lines: dict[Path, dict[str, int]] = {}
-
-    def __call__(self, node: Node) -> tuple[str | None, int | None]:
-        """The file that types ``node`` (else the first that has it as a subject, else as an object)."""
-        if not isinstance(node, URIRef):
-            return None, None
-        for pattern in ((node, RDF.type, None), (node, None, None)):
-            for path, shown in self._files:
-                if pattern in self._dataset.graph(load.graph_iri_for(path)):
-                    return shown, self._lines_of(path).get(str(node))
-        for path, shown in self._files:
-            if (None, None, node) in self._dataset.graph(load.graph_iri_for(path)):
-                return shown, None
-        return None, None
-
-    def _lines_of(self, path: Path) -> dict[str, int]:
-        if path not in self._lines:
-            self._lines[path] = subject_lines(path.read_text(encoding="utf-8"), path.resolve().as_uri())
-        return self._lines[path]
-
-
-# --- validation ----------------------------------------------------------------------------------------
+# --- the engines ---------------------------------------------------------------------------------------
 
 
 class _PreparedQueryGraph(Graph):
@@ -260,7 +147,7 @@ class _PreparedQueryGraph(Graph):
 
     pySHACL sends the same text of a SPARQL-based constraint for every focus node (only the bindings
     change), and rdflib parses a query string on every call: without this, parsing took over 90% of the
-    validation time of the shipped graph.
+    validation time of the shipped graph (with ``reference=True``, where pySHACL runs those constraints).
     """
 
     def __init__(self) -> None:
@@ -287,20 +174,53 @@ class _PreparedQueryGraph(Graph):
         )
 
 
-def _data_graph(dataset: Dataset) -> _PreparedQueryGraph:
-    return load.union_graph(dataset, _PreparedQueryGraph())
-
-
 def shapes_graph() -> Graph:
     """The shipped shapes (``shapes/*.ttl``) in one graph."""
     return load.union_graph(load.load_files(resources.shipped_files("shapes")))
 
 
-def _shown(path: Path, root: Path) -> str:
+def _pyshacl(data: Graph, shapes: Graph) -> Graph:
     try:
-        return path.resolve().relative_to(root).as_posix()
-    except ValueError:
-        return str(path)
+        _, report_graph, _ = pyshacl.validate(
+            data, shacl_graph=shapes, inference="none", advanced=False, inplace=True, allow_warnings=True
+        )
+    except ShapeLoadError as error:
+        raise ShapesError(f"the shapes cannot be used: {error}") from None
+    except ReportableRuntimeError as error:
+        raise ShapesError(f"pySHACL failed: {error}") from None
+    return report_graph
+
+
+def _copy_node(source: Graph, node: Node, target: Graph) -> None:
+    """Copy ``node`` and what hangs below it through blank nodes (a path expression, an RDF list)."""
+    for p, o in source.predicate_objects(node):
+        target.add((node, p, o))
+        if isinstance(o, BNode):
+            _copy_node(source, o, target)
+
+
+def _add_rows(report: Graph, shapes: Graph, rows: Iterable[engine.Row]) -> None:
+    """Write the engine's rows into the report graph as ``sh:result``s, as pySHACL writes its own."""
+    root = report.value(None, RDF.type, SH.ValidationReport)
+    for row in rows:
+        node = BNode()
+        report.add((root, SH.result, node))
+        report.add((node, RDF.type, SH.ValidationResult))
+        report.add((node, SH.focusNode, row.focus))
+        report.add((node, SH.resultSeverity, row.constraint.severity))
+        report.add((node, SH.sourceConstraintComponent, SH.SPARQLConstraintComponent))
+        report.add((node, SH.sourceShape, row.constraint.shape))
+        report.add((node, SH.sourceConstraint, row.constraint.node))
+        report.add((node, SH.resultMessage, Literal(row.message, lang="en")))
+        if row.value is not None:
+            report.add((node, SH.value, row.value))
+        if row.path is not None:
+            report.add((node, SH.resultPath, row.path))
+            if isinstance(row.path, BNode):
+                _copy_node(shapes, row.path, report)
+
+
+# --- result rows ---------------------------------------------------------------------------------------
 
 
 def _term_text(term: Node | None) -> str | None:
@@ -313,90 +233,164 @@ def _term_text(term: Node | None) -> str | None:
     return str(term)
 
 
-def _path_text(report: Graph, path: Node | None) -> str | None:
-    """A result path: an IRI, or for a complex path its SPARQL property-path form (``<a>|<b>``, ``^<a>``)."""
-    if path is None or isinstance(path, URIRef):
-        return _term_text(path)
-    return _path_expression(report, path)
-
-
-def _path_expression(report: Graph, path: Node) -> str:
-    if isinstance(path, URIRef):
-        return f"<{path}>"
-    inverse = report.value(path, SH.inversePath)
-    if inverse is not None:
-        return f"^{_path_expression(report, inverse)}"
-    alternatives = report.value(path, SH.alternativePath)
-    if alternatives is not None:
-        return (
-            "(" + "|".join(_path_expression(report, step) for step in Collection(report, alternatives)) + ")"
-        )
-    if report.value(path, RDF.first) is not None:
-        return "(" + "/".join(_path_expression(report, step) for step in Collection(report, path)) + ")"
-    for key, mark in ((SH.zeroOrMorePath, "*"), (SH.oneOrMorePath, "+"), (SH.zeroOrOnePath, "?")):
-        inner = report.value(path, key)
-        if inner is not None:
-            return f"{_path_expression(report, inner)}{mark}"
-    return _term_text(path) or ""
-
-
 def _message(report: Graph, node: Node) -> str:
     messages = sorted(
         report.objects(node, SH.resultMessage), key=lambda m: (getattr(m, "language", None) != "en", m)
     )
-    return str(messages[0]) if messages else ""
+    return shorten_iris(str(messages[0])) if messages else ""
 
 
-def validate(extra_files: Iterable[Path] = (), *, shipped: bool = True) -> Report:
-    """Validate the graph against the shipped shapes.
+def _where(
+    locator: Locator,
+    focus: Node,
+    path: Node | None,
+    value: Node | None,
+    component: Node,
+    report: Graph,
+    reached: list[URIRef],
+) -> tuple[str | None, int | None, Node | None, tuple[str, ...]]:
+    """(file, line, the value to show, every value for a count result) of one result.
 
-    The data graph is the ontology, the shipped data when ``shipped`` is true, and ``extra_files`` (a file
-    already among the shipped ones is read once). Raises :class:`coopgraph.load.LoadError` for a file that
-    does not parse or holds an ill-typed literal, :class:`ValidationError` when pySHACL cannot run the
-    shapes. Never writes any file.
-    """
-    root = resources.root().resolve()
-    base_files = resources.graph_files() if shipped else resources.shipped_files("ontology")
-    known = {path.resolve() for path in base_files}
-    extra = [Path(path) for path in extra_files]
-    files = [(path, _shown(path, root)) for path in base_files]
-    for path in extra:
-        if path.resolve() not in known:
-            known.add(path.resolve())
-            files.append((path, str(path)))
-    dataset = load.load_files([path for path, _ in files])
-    data = _data_graph(dataset)
-    shapes = shapes_graph()
-    try:
-        conforms, report_graph, _ = pyshacl.validate(
-            data, shacl_graph=shapes, inference="none", advanced=False, inplace=True, allow_warnings=False
-        )
-    except ShapeLoadError as error:
-        raise ValidationError(f"the shapes cannot be used: {error}") from None
-    except ReportableRuntimeError as error:
-        raise ValidationError(f"pySHACL failed: {error}") from None
-    locator = _Locator(dataset, files)
+    ``reached`` are the predicates through whose objects the result's shape finds its focus nodes
+    (``sh:targetObjectsOf``): for such a node, the statement that points at it is what brought it in."""
+    values: tuple[str, ...] = ()
+    predicate, subject, inverse = path, focus, False
+    if path is not None and not isinstance(path, URIRef):
+        inner = report.value(path, SH.inversePath)
+        predicate, inverse = (inner, True) if isinstance(inner, URIRef) else (None, False)
+    if isinstance(predicate, URIRef) and component in _COUNTS and value is None:
+        stated = locator.subjects(predicate, focus) if inverse else locator.statements(focus, predicate)
+        if stated:
+            values = tuple(sorted(_term_text(v) for v, _ in stated))
+            value = max(stated, key=lambda pair: (locator.rank(pair[1]), _term_text(pair[0])))[0]
+    if isinstance(predicate, URIRef) and value is not None:
+        subject, object_ = (value, focus) if inverse else (focus, value)
+        found = locator.statement(subject, predicate, object_)
+        if found is not None:
+            return found[0], found[1], value, values
+    if path is None and isinstance(value, URIRef) and value != focus:
+        file, line = locator.node(value)  # a graph-wide rule: the value is the node at fault
+        if file is not None:
+            return file, line, value, values
+    for predicate in reached:
+        for subject, _ in sorted(locator.subjects(predicate, focus), key=lambda pair: -locator.rank(pair[1])):
+            found = locator.statement(subject, predicate, focus, last=True)
+            if found is not None:
+                return found[0], found[1], value, values
+    file, line = locator.node(focus)
+    return file, line, value, values
+
+
+def _reached_through(shapes: Graph) -> dict[Node, list[URIRef]]:
+    """Each shape that finds focus nodes as the objects of a predicate (``sh:targetObjectsOf``, its own or
+    its node shape's), and those predicates."""
+    found: dict[Node, list[URIRef]] = {}
+    for shape, predicate in shapes.subject_objects(SH.targetObjectsOf):
+        for each in (shape, *shapes.objects(shape, SH.property)):
+            found.setdefault(each, []).append(predicate)
+    return found
+
+
+def _results(report: Graph, locator: Locator, reached: dict[Node, list[URIRef]]) -> list[Result]:
     results = []
     # The report's own results only: those nested under sh:detail explain an sh:node failure reported already.
-    for node in report_graph.objects(None, SH.result):
-        focus = report_graph.value(node, SH.focusNode)
-        file, line = locator(focus)
+    for node in report.objects(None, SH.result):
+        focus = report.value(node, SH.focusNode)
+        path = report.value(node, SH.resultPath)
+        component = report.value(node, SH.sourceConstraintComponent)
+        shape = report.value(node, SH.sourceShape)
+        file, line, value, values = _where(
+            locator, focus, path, report.value(node, SH.value), component, report, reached.get(shape, [])
+        )
         results.append(
             Result(
                 focus=_term_text(focus) or "",
-                path=_path_text(report_graph, report_graph.value(node, SH.resultPath)),
-                value=_term_text(report_graph.value(node, SH.value)),
-                severity=_term_text(report_graph.value(node, SH.resultSeverity)) or "",
-                message=_message(report_graph, node),
-                shape=_term_text(report_graph.value(node, SH.sourceShape)) or "",
-                component=_term_text(report_graph.value(node, SH.sourceConstraintComponent)) or "",
+                path=None
+                if path is None
+                else (str(path) if isinstance(path, URIRef) else _path_text(report, path)),
+                value=_term_text(value),
+                severity=_term_text(report.value(node, SH.resultSeverity)) or "",
+                message=_message(report, node),
+                shape=_term_text(shape) or "",
+                component=_term_text(component) or "",
                 file=file,
                 line=line,
+                values=values,
             )
         )
     results.sort(
         key=lambda r: (r.file or "\uffff", r.line or 0, r.focus, r.path or "", r.shape, r.value or "")
     )
+    return results
+
+
+def _path_text(graph: Graph, path: Node | None) -> str | None:
+    """A result path: an IRI, or a complex path in its SPARQL form (``^<a>``, ``(<a>|<b>)``)."""
+    if path is None or isinstance(path, URIRef):
+        return _term_text(path)
+    try:
+        return engine.path_sparql(graph, path)
+    except ShapesError:
+        return _term_text(path) or ""
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def validate(
+    extra_files: Iterable[Path] = (),
+    *,
+    shipped: bool = True,
+    reference: bool = False,
+    sources: Path | None = None,
+) -> Report:
+    """Validate the graph against the shipped shapes.
+
+    The data graph is the ontology, the shipped data when ``shipped`` is true, and ``extra_files`` (a file
+    already among the shipped ones is read once). ``sources`` is a folder of local copies of sources
+    (default: the ``COOPGRAPH_SOURCES`` environment variable): the paragraphs of a source that names one
+    (``cg:localCopy``) get their text from it, so their quotes are checked (:mod:`coopgraph.texts`).
+    ``reference`` runs every shape in pySHACL alone (slow; the tests compare it with the default).
+
+    Raises :class:`coopgraph.load.LoadError` for a file that does not parse, is empty or holds an ill-typed
+    literal, :class:`ShapesError` when the shapes cannot be run. Never writes any file.
+    """
+    from coopgraph.stores import EmbeddedStore
+
+    root = resources.root().resolve()
+    base_files = resources.graph_files() if shipped else resources.shipped_files("ontology")
+    known = {path.resolve() for path in base_files}
+    files = [(path, _shown(path, root)) for path in base_files]
+    for path in map(Path, extra_files):
+        if path.resolve() not in known:
+            known.add(path.resolve())
+            files.append((path, str(path)))
+    dataset = load.load_files([path for path, _ in files])
+    sources = sources or (
+        Path(os.environ["COOPGRAPH_SOURCES"]) if os.environ.get("COOPGRAPH_SOURCES") else None
+    )
+    if sources is not None:
+        if not sources.is_dir():
+            raise InputError(f"{sources}: no such folder of local copies of sources")
+        for triple in texts.local_texts(load.union_graph(dataset), sources):
+            dataset.add((*triple, texts.GRAPH))
+    data = load.union_graph(dataset, _PreparedQueryGraph())
+    shapes = shapes_graph()
+    if reference:
+        report_graph = _pyshacl(data, shapes)
+    else:
+        constraints, rest = engine.split(shapes)
+        rows = list(engine.run(constraints, EmbeddedStore.from_dataset(dataset).store))
+        report_graph = _pyshacl(data, rest)
+        _add_rows(report_graph, shapes, rows)
+    results = _results(report_graph, Locator(dataset, files), _reached_through(shapes))
+    conforms = not any(result.is_violation for result in results)
+    root_node = report_graph.value(None, RDF.type, SH.ValidationReport)
+    report_graph.set((root_node, SH.conforms, Literal(conforms)))
     report_graph.bind("sh", SH)
-    report_graph.bind("cgsh", SHAPES)
-    return Report(bool(conforms), results, report_graph, files=len(files), triples=len(data), dataset=dataset)
+    report_graph.bind("cgsh", CGSH)
+    return Report(conforms, results, report_graph, files=len(files), triples=len(data), dataset=dataset)

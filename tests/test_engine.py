@@ -1,0 +1,155 @@
+"""The validation engines: SHACL-SPARQL constraints run as one query each (coopgraph.engine) must give exactly
+what pySHACL gives running every shape itself, and anything the engine cannot run stays with pySHACL.
+
+The reference is the SHACL specification as pySHACL implements it: ``validate(..., reference=True)`` runs
+every shape in pySHACL alone. The comparison runs on the shipped graph with every fixture of tests/shapes/ at
+once, so each constraint is exercised by the nodes that break it and by the ones that do not.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph
+import pytest
+from rdflib import Graph, URIRef
+
+from coopgraph import engine
+from coopgraph.validate import shapes_graph, validate
+from coopgraph.vocab import SH
+
+FIXTURES = sorted((Path(__file__).parent / "shapes").glob("*.ttl"))
+SHAPES_PREFIXES = """
+PREFIX sh: <http://www.w3.org/ns/shacl#>
+PREFIX ex: <http://example.org/>
+PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+ex:module sh:declare [ sh:prefix "ex" ; sh:namespace "http://example.org/"^^xsd:anyURI ] .
+"""
+
+
+def rows(report) -> set[tuple]:
+    return {(r.focus, r.path, r.value, r.shape, r.component, r.severity, r.message) for r in report.results}
+
+
+def test_both_engines_give_the_same_results_on_every_fixture_at_once():
+    fast, reference = validate(FIXTURES), validate(FIXTURES, reference=True)
+    assert len(fast.results) > 100  # every fixture breaks something
+    assert rows(fast) == rows(reference), (
+        f"only the engine: {sorted(rows(fast) - rows(reference))}\n"
+        f"only pySHACL: {sorted(rows(reference) - rows(fast))}"
+    )
+    assert fast.conforms == reference.conforms is False
+
+
+def test_every_sparql_constraint_of_the_shipped_shapes_is_run_once():
+    shapes = shapes_graph()
+    compiled, rest = engine.split(shapes)
+    everything = set(shapes.subject_objects(SH.sparql))
+    left = set(rest.subject_objects(SH.sparql))
+    assert {(c.shape, c.node) for c in compiled} | left == everything
+    assert not {(c.shape, c.node) for c in compiled} & left
+    assert len(compiled) >= 20  # the graph-wide rules among them
+    assert len(rest) == len(shapes) - len(compiled)  # only the sh:sparql links moved
+
+
+def _shapes(text: str) -> Graph:
+    return Graph().parse(data=SHAPES_PREFIXES + text, format="turtle")
+
+
+def test_a_constraint_used_inside_another_shape_stays_with_pyshacl():
+    """A shape reached through sh:node runs on value nodes, not on targets: one query over the targets would
+    be wrong, so the engine leaves it alone (and pySHACL runs it)."""
+    shapes = _shapes(
+        """
+        ex:Outer a sh:NodeShape ; sh:targetClass ex:Thing ; sh:property ex:Outer-p .
+        ex:Outer-p a sh:PropertyShape ; sh:path ex:p ; sh:node ex:Inner .
+        ex:Inner a sh:NodeShape ; sh:sparql ex:Inner-sparql .
+        ex:Inner-sparql a sh:SPARQLConstraint ; sh:select "SELECT $this WHERE { $this ex:q 1 }" .
+        """
+    )
+    compiled, rest = engine.split(shapes)
+    assert compiled == []
+    assert (URIRef("http://example.org/Inner"), SH.sparql, URIRef("http://example.org/Inner-sparql")) in rest
+
+
+@pytest.mark.parametrize(
+    "select",
+    [
+        "SELECT $this WHERE { $this ex:q ?x . FILTER ($currentShape != ex:A) }",  # pre-bound beyond $this
+        "SELECT ?x WHERE { $this ex:q ?x }",  # $this not projected: nothing to join the focus nodes on
+        "SELECT $this WHERE { $this ex:q ?x MINUS { $this ex:r ?x } }",  # MINUS does not see pre-bound $this
+        "SELECT $this WHERE { { SELECT $this WHERE { $this ex:q ?x } } }",  # a subquery neither
+        # a condition on $this in a group that does not bind it: joining the focus nodes in afterwards
+        # would evaluate it with ?this unbound
+        "SELECT $this WHERE { { $this ex:q ?x } UNION { FILTER NOT EXISTS { $this ex:r ?y } } }",
+        "SELECT $this ?x WHERE { ?x ex:q ?y OPTIONAL { ?y ex:r ?z FILTER (?z != $this) } }",
+        "SELECT $this ?x WHERE { { ?x ex:q ?y BIND ($this AS ?copy) } UNION { ?x ex:r ?y } }",
+    ],
+)
+def test_a_query_whose_meaning_would_change_stays_with_pyshacl(select: str):
+    shapes = _shapes(
+        f"""
+        ex:S a sh:NodeShape ; sh:targetClass ex:Thing ; sh:sparql ex:S-sparql .
+        ex:S-sparql a sh:SPARQLConstraint ; sh:select "{select}" .
+        """
+    )
+    compiled, rest = engine.split(shapes)
+    assert compiled == [] and (None, SH.sparql, None) in rest
+
+
+def test_a_condition_on_this_where_the_focus_nodes_are_joined_in_is_compiled():
+    """The common forms (FILTER and NOT EXISTS at the top of the query, or in a branch that binds $this)
+    mean the same with the focus nodes joined in: the engine runs them."""
+    select = """SELECT $this ?x WHERE {
+        FILTER (isIRI($this))
+        { $this ex:q ?x FILTER NOT EXISTS { $this ex:r ?x } } UNION { ?x ex:s ?y }
+        OPTIONAL { $this ex:t ?z FILTER (?z != $this) }
+    }"""
+    shapes = _shapes(
+        f"""
+        ex:S a sh:NodeShape ; sh:targetClass ex:Thing ; sh:sparql ex:S-sparql .
+        ex:S-sparql a sh:SPARQLConstraint ; sh:prefixes ex:module ; sh:select '''{select}''' .
+        """
+    )
+    compiled, _ = engine.split(shapes)
+    assert len(compiled) == 1
+
+
+def test_a_property_shape_runs_on_the_focus_nodes_of_its_node_shapes_with_its_path():
+    shapes = _shapes(
+        """
+        ex:S a sh:NodeShape ; sh:targetClass ex:Thing ; sh:property ex:S-p .
+        ex:S-p a sh:PropertyShape ; sh:path [ sh:inversePath ex:p ] ; sh:sparql ex:S-p-sparql .
+        ex:S-p-sparql a sh:SPARQLConstraint ; sh:prefixes ex:module ;
+            sh:message "bad {?value} for {$this}"@en ;
+            sh:select "SELECT $this ?value WHERE { $this $PATH ?value . FILTER (?value != ex:good) }" .
+        """
+    )
+    [constraint], _ = engine.split(shapes)
+    store = pyoxigraph.Store()
+    store.load(
+        """
+        <http://example.org/t> a <http://example.org/Thing> .
+        <http://example.org/sub> a <http://example.org/Sub> .
+        <http://example.org/Sub>
+            <http://www.w3.org/2000/01/rdf-schema#subClassOf> <http://example.org/Thing> .
+        <http://example.org/bad> <http://example.org/p> <http://example.org/t> .
+        <http://example.org/good> <http://example.org/p> <http://example.org/t> .
+        <http://example.org/bad> <http://example.org/p> <http://example.org/sub> .
+        <http://example.org/bad> <http://example.org/p> <http://example.org/untargeted> .
+        """,
+        format=pyoxigraph.RdfFormat.TURTLE,
+    )
+    found = {(str(row.focus), str(row.value), row.message) for row in engine.run([constraint], store)}
+    assert found == {
+        (
+            "http://example.org/t",
+            "http://example.org/bad",
+            "bad http://example.org/bad for http://example.org/t",
+        ),
+        (
+            "http://example.org/sub",  # a target through rdfs:subClassOf, as sh:targetClass has it
+            "http://example.org/bad",
+            "bad http://example.org/bad for http://example.org/sub",
+        ),
+    }
