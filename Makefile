@@ -23,7 +23,7 @@ test: system-deps $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test,docs]'
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 lint: $(BIN)/python
 	$(BIN)/ruff check src tests benchmarks

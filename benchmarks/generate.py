@@ -11,6 +11,8 @@ import argparse
 import re
 from pathlib import Path
 
+from rdflib import RDF, Graph
+
 from coopgraph import resources
 
 ID = "https://w3id.org/coopgraph/id/"
@@ -18,15 +20,32 @@ ID = "https://w3id.org/coopgraph/id/"
 PER_INSTRUMENT = ("instrument", "event", "claim", "evidence", "status", "tenure", "interval")
 
 
-def copy_text(text: str, copy: int) -> str:
-    """The Turtle of one instrument file with every per-instrument IRI given the suffix ``-c{copy}``."""
+def minted(path: Path) -> set[str]:
+    """The per-instrument IRIs a file mints: those of the per-instrument kinds that it gives a type.
+    (An instrument file also points at per-instrument nodes minted elsewhere, such as an enrichment of the
+    reference data: those stay shared.)"""
+    graph = Graph().parse(path)
+    kinds = tuple(f"{ID}{kind}/" for kind in PER_INSTRUMENT)
+    return {str(node) for node in graph.subjects(RDF.type) if str(node).startswith(kinds)}
+
+
+def copy_text(text: str, copy: int, mints: set[str]) -> str:
+    """The Turtle of one instrument file with every IRI it mints given the suffix ``-c{copy}``."""
     kinds = "|".join(PER_INSTRUMENT)
     # full IRIs: <https://w3id.org/coopgraph/id/event/slug>
-    text = re.sub(rf"(<{re.escape(ID)}(?:{kinds})/[^>]+)>", rf"\1-c{copy}>", text)
+    text = re.sub(
+        rf"<({re.escape(ID)}(?:{kinds})/[^>]+)>",
+        lambda m: f"<{m[1]}-c{copy}>" if m[1] in mints else m[0],
+        text,
+    )
     # prefixed names bound to a kind's namespace (e.g. PREFIX ev: <…/id/event/> … ev:slug)
-    prefixes = re.findall(rf"^PREFIX (\w+): <{re.escape(ID)}(?:{kinds})/>", text, flags=re.M)
-    for prefix in prefixes:
-        text = re.sub(rf"(?<![\w:-]){prefix}:([\w.-]*\w)", rf"{prefix}:\1-c{copy}", text)
+    prefixes = dict(re.findall(rf"^PREFIX (\w+): <({re.escape(ID)}(?:{kinds})/)>", text, flags=re.M))
+    for prefix, namespace in prefixes.items():
+        text = re.sub(
+            rf"(?<![\w:-]){prefix}:([\w.-]*\w)",
+            lambda m, p=prefix, n=namespace: f"{p}:{m[1]}-c{copy}" if n + m[1] in mints else m[0],
+            text,
+        )
     return text
 
 
@@ -40,11 +59,11 @@ def generate(copies: int, out: Path) -> list[Path]:
         target.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
         files.append(target)
     for path in resources.shipped_files("data", "instruments/*.ttl"):
-        text = path.read_text(encoding="utf-8")
+        text, mints = path.read_text(encoding="utf-8"), minted(path)
         for copy in range(1, copies + 1):
             target = out / "data" / "generated" / f"{path.stem}-c{copy}.ttl"
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(copy_text(text, copy), encoding="utf-8")
+            target.write_text(copy_text(text, copy, mints), encoding="utf-8")
             files.append(target)
     return files
 

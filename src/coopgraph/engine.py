@@ -16,6 +16,7 @@ on every fixture.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -171,6 +172,16 @@ def _mentions_this(expression) -> bool:
     return False
 
 
+def _nested(body: str) -> bool:
+    """Whether a WHERE clause has groups below its own (UNION, OPTIONAL, GRAPH or a plain group) other than
+    EXISTS blocks, which see the bindings of the group they stand in: only then can a condition see ?this
+    unbound, and the query needs :func:`_this_bound_wherever_used` (which parses it: slow)."""
+    if re.search(r"\b(UNION|OPTIONAL|GRAPH)\b", body, re.I):
+        return True
+    return "{" in re.sub(r"EXISTS\s*\{", "", body)
+
+
+@functools.lru_cache(maxsize=512)
 def _this_bound_wherever_used(query: str) -> bool:
     """Whether every FILTER, BIND and OPTIONAL condition that uses ?this sees it bound by the patterns it
     applies to. Then joining the focus nodes in (as :func:`_compile` does) gives what SHACL's pre-binding
@@ -226,7 +237,7 @@ def _compile(shapes: Graph, shape: URIRef, node: Node, owners: list[Node]) -> Co
     targets = " UNION ".join(f"{{ {pattern} }}" for owner in owners for pattern in _targets(shapes, owner))
     focus = f"\n  {{ SELECT DISTINCT ?this WHERE {{ {targets} }} }}"
     query = f"{_prefixes(shapes, node)}\n{text[: head.end()]}{focus}{text[head.end() :]}"
-    if not _this_bound_wherever_used(query):
+    if _nested(text[head.end() :]) and not _this_bound_wherever_used(query):
         return None
     severity = shapes.value(shape, SH.severity) or SH.Violation
     messages = tuple(shapes.objects(node, SH.message)) or tuple(shapes.objects(shape, SH.message))

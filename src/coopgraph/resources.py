@@ -16,6 +16,7 @@ relative path is taken from the current directory.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from pathlib import Path
@@ -50,9 +51,19 @@ def _variable(name: str) -> Path | None:
 
 
 def _is_coopgraph_project(pyproject: Path) -> bool:
-    """Whether ``pyproject.toml``'s ``[project]`` table names ``coopgraph``."""
+    """Whether ``pyproject.toml``'s ``[project]`` table names ``coopgraph`` (read once per version of the
+    file: every path coopgraph resolves asks which tree it is in)."""
     try:
-        text = pyproject.read_text(encoding="utf-8")
+        stat = pyproject.stat()
+    except OSError:
+        return False
+    return _names_coopgraph(str(pyproject), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=64)
+def _names_coopgraph(pyproject: str, mtime_ns: int, size: int) -> bool:
+    try:
+        text = Path(pyproject).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return False
     try:
