@@ -13,11 +13,12 @@ focus node.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin
 
-from rdflib import RDF, Dataset, URIRef
+from rdflib import RDF, Dataset, Graph, URIRef
 from rdflib.term import Node
 
 from coopgraph import load
@@ -172,18 +173,17 @@ class Locator:
 
     def statements(self, subject: Node, predicate: Node) -> list[tuple[Node, str]]:
         """Each value of ``subject predicate``, with the name of the first file that states it."""
-        found: dict[Node, str] = {}
-        for path, shown in self._files:
-            for value in self._dataset.graph(load.graph_iri_for(path)).objects(subject, predicate):
-                found.setdefault(value, shown)
-        return list(found.items())
+        return self._first_files(lambda graph: graph.objects(subject, predicate))
 
     def subjects(self, predicate: Node, value: Node) -> list[tuple[Node, str]]:
         """Each subject of ``? predicate value``, with the name of the first file that states it."""
+        return self._first_files(lambda graph: graph.subjects(predicate, value))
+
+    def _first_files(self, nodes_in: Callable[[Graph], Iterable[Node]]) -> list[tuple[Node, str]]:
         found: dict[Node, str] = {}
         for path, shown in self._files:
-            for subject in self._dataset.graph(load.graph_iri_for(path)).subjects(predicate, value):
-                found.setdefault(subject, shown)
+            for node in nodes_in(self._dataset.graph(load.graph_iri_for(path))):
+                found.setdefault(node, shown)
         return list(found.items())
 
     def node(self, node: Node) -> tuple[str | None, int | None]:

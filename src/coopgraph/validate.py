@@ -254,7 +254,7 @@ def _where(
     ``reached`` are the predicates through whose objects the result's shape finds its focus nodes
     (``sh:targetObjectsOf``): for such a node, the statement that points at it is what brought it in."""
     values: tuple[str, ...] = ()
-    predicate, subject, inverse = path, focus, False
+    predicate, inverse = path, False
     if path is not None and not isinstance(path, URIRef):
         inner = report.value(path, SH.inversePath)
         predicate, inverse = (inner, True) if isinstance(inner, URIRef) else (None, False)
@@ -305,9 +305,7 @@ def _results(report: Graph, locator: Locator, reached: dict[Node, list[URIRef]])
         results.append(
             Result(
                 focus=_term_text(focus) or "",
-                path=None
-                if path is None
-                else (str(path) if isinstance(path, URIRef) else _path_text(report, path)),
+                path=_path_text(report, path),
                 value=_term_text(value),
                 severity=_term_text(report.value(node, SH.resultSeverity)) or "",
                 message=_message(report, node),
