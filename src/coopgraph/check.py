@@ -78,7 +78,7 @@ class CheckResult:
     report: validate.Report
     question: queries.CannedQuery
     answer: dict  # SPARQL 1.1 results JSON
-    tree: resources.Tree | None = None  # which ontology/ data/ shapes/ queries/ were used, and why
+    tree: resources.Tree  # which ontology/ data/ shapes/ queries/ were used, and why
 
 
 def check(extra_files: Iterable[Path] = ()) -> CheckResult:
@@ -89,7 +89,7 @@ def check(extra_files: Iterable[Path] = ()) -> CheckResult:
     """
     tree = resources.locate()
     report = validate.validate(extra_files)  # loads the files once; the summary and the answer reuse them
-    store = stores.EmbeddedStore.from_dataset(report.dataset)
+    store = report.store or stores.EmbeddedStore.from_dataset(report.dataset)
     name, params = QUESTION
     question = queries.get(name)
     return CheckResult(

@@ -65,13 +65,9 @@ def reason(files: tuple[str, ...], output_format: str, no_explain: bool) -> None
     """
     import json
 
-    from coopgraph.load import LoadError
-    from coopgraph.reason import ReasonerError, check_files
+    from coopgraph.reason import check_files
 
-    try:
-        report = check_files(files, explain=not no_explain)
-    except (LoadError, ReasonerError) as error:
-        fail(str(error))
+    report = check_files(files, explain=not no_explain)  # a ReasonerError or LoadError: exit 2 (_Group)
     if output_format == "json":
         click.echo(json.dumps(report.to_json(), indent=2))
     else:
@@ -142,20 +138,16 @@ def fmt(files: tuple[str, ...], check: bool, show_diff: bool) -> None:
     files are not canonical (--check), 2 a file does not parse.
     """
     from coopgraph import canonical
-    from coopgraph.load import LoadError
 
     paths = list(files) or canonical.shipped_turtle_files()
-    try:
-        results = canonical.check_files(paths)
-        changed = [result for result in results if not result.canonical]
-        for result in changed:
-            if show_diff:
-                click.echo(result.diff(), nl=False)
-            if not check:
-                canonical.write_atomically(result.path, result.text.encode("utf-8"))
-            click.echo(f"{'not canonical' if check else 'reformatted'}: {result.path}")
-    except (LoadError, OSError) as error:
-        fail(str(error))
+    results = canonical.check_files(paths)  # every file read before any is written
+    changed = [result for result in results if not result.canonical]
+    for result in changed:
+        if show_diff:
+            click.echo(result.diff(), nl=False)
+        if not check:
+            canonical.write_atomically(result.path, result.text.encode("utf-8"))
+        click.echo(f"{'not canonical' if check else 'reformatted'}: {result.path}")
     if not changed:
         click.echo(f"{len(results)} file(s) canonical")
     sys.exit(EXIT_NONCONFORMING if check and changed else EXIT_OK)
@@ -167,13 +159,9 @@ def fmt(files: tuple[str, ...], check: bool, show_diff: bool) -> None:
 )
 def docs(output: str) -> None:
     """Generate HTML documentation of the ontology (with pyLODE) into OUTPUT/index.html."""
-    from coopgraph.docs import DocsError, build_docs
-    from coopgraph.load import LoadError
+    from coopgraph.docs import build_docs
 
-    try:
-        click.echo(f"wrote {build_docs(output)}")
-    except (DocsError, LoadError, OSError) as error:
-        fail(str(error))
+    click.echo(f"wrote {build_docs(output)}")
 
 
 @main.command()
@@ -311,13 +299,9 @@ def check(files: tuple[str, ...]) -> None:
     from coopgraph import queries, resources
     from coopgraph.check import check as run_check
     from coopgraph.check import graph_label
-    from coopgraph.load import LoadError
 
-    try:
-        result = run_check(files)
-    except LoadError as error:
-        fail(str(error))
-    tree = result.tree or resources.locate()
+    result = run_check(files)
+    tree = result.tree
     console = Console(soft_wrap=True)
     hint = resources.how_to_change(tree)
     if resources.DATA_VARIABLE not in hint:

@@ -32,7 +32,6 @@ from coopgraph.errors import ShapesError
 from coopgraph.vocab import SH, short
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-_TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
 #: links by which a shape is used inside another: a constraint reached through them runs on value nodes, not
 #: on the targets, and stays with pySHACL
 _NESTING = (SH.node, SH.qualifiedValueShape, SH["not"], SH["and"], SH["or"], SH.xone, RDF.first)
@@ -45,7 +44,6 @@ class Constraint:
     shape: URIRef  # the node or property shape the constraint belongs to (a result's sh:sourceShape)
     node: Node  # the sh:SPARQLConstraint
     query: str  # the whole query: prefixes, the focus nodes as ?this, and the constraint's SELECT
-    path: str | None  # the property shape's path as SPARQL text, for results that bind no ?path
     path_node: Node | None  # the same path as a node of the shapes graph (for the report graph)
     severity: URIRef
     messages: tuple[Literal, ...]
@@ -241,7 +239,7 @@ def _compile(shapes: Graph, shape: URIRef, node: Node, owners: list[Node]) -> Co
         return None
     severity = shapes.value(shape, SH.severity) or SH.Violation
     messages = tuple(shapes.objects(node, SH.message)) or tuple(shapes.objects(shape, SH.message))
-    return Constraint(shape, node, query, path, path_node, severity, messages)
+    return Constraint(shape, node, query, path_node, severity, messages)
 
 
 def split(shapes: Graph) -> tuple[list[Constraint], Graph]:

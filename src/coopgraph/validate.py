@@ -28,6 +28,7 @@ import os
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyshacl
 from pyshacl.errors import ReportableRuntimeError, ShapeLoadError
@@ -40,6 +41,9 @@ from coopgraph import engine, load, resources, texts
 from coopgraph.errors import InputError, ShapesError
 from coopgraph.sourcemap import Locator, locate, subject_lines
 from coopgraph.vocab import CGSH, SH, short_text, shorten_iris
+
+if TYPE_CHECKING:
+    from coopgraph.stores import EmbeddedStore
 
 __all__ = ["Report", "Result", "ValidationError", "locate", "shapes_graph", "subject_lines", "validate"]
 
@@ -88,6 +92,8 @@ class Report:
     triples: int = 0
     #: the validated data, one named graph per file, for callers that go on to use it (check, load)
     dataset: Dataset | None = field(default=None, repr=False, compare=False)
+    #: the embedded store the engine queried (its default graph the merge), for callers that go on to query
+    store: EmbeddedStore | None = field(default=None, repr=False, compare=False)
 
     @property
     def warnings(self) -> list[Result]:
@@ -378,11 +384,13 @@ def validate(
             dataset.add((*triple, texts.GRAPH))
     data = load.union_graph(dataset, _PreparedQueryGraph())
     shapes = shapes_graph()
+    store = None
     if reference:
         report_graph = _pyshacl(data, shapes)
     else:
         constraints, rest = engine.split(shapes)
-        rows = list(engine.run(constraints, EmbeddedStore.from_dataset(dataset).store))
+        store = EmbeddedStore.from_dataset(dataset)
+        rows = list(engine.run(constraints, store.store))
         report_graph = _pyshacl(data, rest)
         _add_rows(report_graph, shapes, rows)
     results = _results(report_graph, Locator(dataset, files), _reached_through(shapes))
@@ -391,4 +399,6 @@ def validate(
     report_graph.set((root_node, SH.conforms, Literal(conforms)))
     report_graph.bind("sh", SH)
     report_graph.bind("cgsh", CGSH)
-    return Report(conforms, results, report_graph, files=len(files), triples=len(data), dataset=dataset)
+    return Report(
+        conforms, results, report_graph, files=len(files), triples=len(data), dataset=dataset, store=store
+    )
