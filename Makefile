@@ -21,13 +21,13 @@ system-deps:
 ## test: install everything the tests need, lint, and run the whole suite
 test: system-deps $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test,docs]'
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks data/reference/world
+	$(BIN)/ruff format --check src tests benchmarks data/reference/world
 	$(BIN)/python -m pytest -n auto --dist loadfile
 
 lint: $(BIN)/python
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks data/reference/world
+	$(BIN)/ruff format --check src tests benchmarks data/reference/world
 
 ## docs: HTML documentation of the ontology, generated with pyLODE into docs/html/
 docs: $(BIN)/python

@@ -38,6 +38,7 @@ PREFIX designation: <https://w3id.org/coopgraph/id/designation/>
 PREFIX legal-status: <https://w3id.org/coopgraph/id/legal-status/>
 PREFIX assistance-form: <https://w3id.org/coopgraph/id/assistance-form/>
 PREFIX cooperation-activity: <https://w3id.org/coopgraph/id/cooperation-activity/>
+PREFIX cooperation-form: <https://w3id.org/coopgraph/id/cooperation-form/>
 PREFIX crime-type: <https://w3id.org/coopgraph/id/crime-type/>
 PREFIX claim-kind: <https://w3id.org/coopgraph/id/claim-kind/>
 PREFIX iccs: <https://w3id.org/coopgraph/id/iccs/>
@@ -95,11 +96,15 @@ FACTS: dict[str, str] = {
         {evidence(MLA, "K3", "kz:p1")}
     """,
     "K4": f"""
-        {MLA} cg:hasParty body:sg-government , state:KZ .
-        body:sg-government cg:officialName "Government of the Republic of Singapore"@en ; cg:bodyOf state:SG .
+        {MLA} cg:hasParty state:SG , state:KZ .
+        FILTER NOT EXISTS {{ {MLA} cg:hasParty ?other FILTER (?other NOT IN (state:SG, state:KZ)) }}
+        {MLA_SIGNING} cg:hasSignature ?sg , ?kz .
+        ?sg cg:signedFor state:SG ; cg:partyAsWritten "the Government of the Republic of Singapore"@en .
+        ?kz cg:signedFor state:KZ ; cg:partyAsWritten "the Republic of Kazakhstan"@en .
         state:KZ cg:officialName "Republic of Kazakhstan"@en .
-        FILTER NOT EXISTS {{ {MLA} cg:hasParty ?other FILTER (?other NOT IN (body:sg-government, state:KZ)) }}
         {evidence(MLA, "K4", "kz:p1")}
+        {evidence(MLA, "K4", "kz:p0")}
+        {evidence("?sg", "K4", "kz:p1")}
     """,
     "K5": f"""
         {MLA_SIGNING} cg:concernsInstrument {MLA} ; cg:onDate "2025-09-08"^^xsd:date .
@@ -107,7 +112,7 @@ FACTS: dict[str, str] = {
     """,
     "K6": f"""
         {MLA_SIGNING} cg:hasSignature ?sig .
-        ?sig cg:concernsInstrument {MLA} ; cg:signatory person:edwin-tong ; cg:signedFor body:sg-government ;
+        ?sig cg:concernsInstrument {MLA} ; cg:signatory person:edwin-tong ; cg:signedFor state:SG ;
             cg:inCapacityOf post:sg-minister-for-law .
         ?tenure cg:tenureHolder person:edwin-tong ; cg:tenurePost post:sg-minister-for-law ;
             cg:attestedOn "2025-09-08"^^xsd:date .
@@ -150,14 +155,14 @@ FACTS: dict[str, str] = {
     """,
     "K12": f"""
         {MLA} cg:statedPurpose ?purpose ;
-            cg:involvesActivity cooperation-activity:mutual-legal-assistance-requests .
+            cg:providesCooperation cooperation-form:mutual-legal-assistance .
         FILTER (CONTAINS(STR(?purpose), "make requests for and provide legal assistance in criminal matters"))
         {evidence(MLA, "K12", "kz:p3")}
     """,
     "K13": f"""
-        {MLA} cg:providesAssistance assistance-form:obtaining-information-and-evidence ,
-                assistance-form:executing-searches-and-seizures ,
-                assistance-form:restraining-and-confiscating-proceeds ;
+        {MLA} cg:providesCooperation cooperation-form:obtaining-information-and-evidence ,
+                cooperation-form:executing-searches-and-seizures ,
+                cooperation-form:restraining-and-confiscating-proceeds ;
             cg:assistanceListExhaustive false .
         {evidence(MLA, "K13", "kz:p3")}
     """,
@@ -180,7 +185,7 @@ FACTS: dict[str, str] = {
     """,
     "K16": f"""
         ?meeting a cg:Meeting ; cg:participant person:edwin-tong , person:berik-assylov ;
-            cg:precedes {MLA_SIGNING} ; cg:involvesActivity cooperation-activity:exchange-of-views .
+            cg:precedes {MLA_SIGNING} ; cg:involvesActivity cooperation-form:exchange-of-views .
         {evidence("?meeting", "K16", "kz:p5")}
     """,
     "K17": f"""
@@ -267,16 +272,16 @@ FACTS: dict[str, str] = {
         {evidence(MOU, "C10", "kh:p5")}
     """,
     "C11": f"""
-        {MOU} cg:involvesActivity cooperation-activity:exchange-of-views ,
-            cooperation-activity:sharing-security-situation .
+        {MOU} cg:providesCooperation cooperation-form:exchange-of-views ,
+            cooperation-form:sharing-security-situation .
         {evidence(MOU, "C11", "kh:p6")}
     """,
     "C12": f"""
-        {MOU} cg:involvesActivity cooperation-activity:training-and-capacity-building .
+        {MOU} cg:providesCooperation cooperation-form:training-and-capacity-building .
         {evidence(MOU, "C12", "kh:p7")}
     """,
     "C13": f"""
-        {MOU} cg:involvesActivity cooperation-activity:regional-framework-cooperation ;
+        {MOU} cg:providesCooperation cooperation-form:regional-framework-cooperation ;
             cg:invokesFramework framework:asean-mechanism-combating-transnational-crime .
         framework:asean-mechanism-combating-transnational-crime a cg:RegionalFramework ;
             cg:frameworkOf organisation:asean .
@@ -354,14 +359,72 @@ PITFALLS: dict[str, str] = {
     """,
     "kazakhstan-is-not-in-asean": "?membership org:member state:KZ ; org:organization organisation:asean .",
     "nothing-is-in-force": "?event a cg:EntryIntoForce .",
+    # Neither text says its instrument binds: a designation ("the Treaty") is not a legal status.
+    "no-instrument-is-said-to-bind": """
+        ?assertion cg:legalStatus ?status FILTER (?status != legal-status:not-stated)
+    """,
+    # The State is the party; "the Government of the Republic of Singapore" is only the wording.
+    "the-government-is-not-the-party": f"""
+        {{ {MLA} cg:hasParty body:sg-government }} UNION {{ ?signature cg:signedFor body:sg-government }}
+    """,
+    # cg:officialName holds only a title a source gives: the article gives the MoU none.
+    "the-mou-has-no-title": f"{MOU} cg:officialName ?name .",
+    # "expressed support for the joint efforts": not said to be support for the MoU.
+    "wong-support-is-not-for-the-mou": f"""
+        ?claim cg:claimedBy person:lawrence-wong ; cg:claimAbout {MOU} .
+    """,
 }
 
 # What the graph must say besides the fact list (the brief's extra requirements).
 REQUIRED: dict[str, str] = {
-    "treaty-status-binding-asserted-by-ministry": f"""
-        ?assertion a cg:LegalStatusAssertion ; cg:statusOf {MLA} ; cg:legalStatus legal-status:binding ;
-            cg:assertedBy body:sg-ministry-of-law ; cg:assertedIn {KZ_SOURCE} ; cg:hasEvidence ?evidence .
+    "treaty-status-not-stated-and-not-the-ministrys": f"""
+        ?assertion a cg:LegalStatusAssertion ; cg:statusOf {MLA} ; cg:legalStatus legal-status:not-stated ;
+            cg:assertedIn {KZ_SOURCE} ; cg:hasEvidence ?evidence ; cg:readingNote ?reading .
         ?evidence cg:inParagraph kz:p1 ; cg:quote "(the “Treaty”)" .
+        FILTER NOT EXISTS {{ ?assertion cg:assertedBy ?anyone }}
+        {MLA} cg:hasDesignation designation:treaty .
+    """,
+    "the-treaty-is-labelled-by-its-title": f"""
+        {MLA} rdfs:label ?label .
+        FILTER (CONTAINS(STR(?label), "Agreement on Mutual Legal Assistance in Criminal Matters"))
+    """,
+    "the-release-title-names-the-states": f"""
+        {MLA} skos:note ?note .
+        FILTER (CONTAINS(STR(?note), "The Republic of Singapore and the Republic of Kazakhstan"))
+    """,
+    "read-not-stated-on-the-node": f"""
+        {MOU_SIGNING} cg:readingNote ?signing ; cg:hasSignature ?kh , ?sg .
+        ?kh cg:signatory person:sar-sokha ; cg:readingNote ?khNote .
+        ?sg cg:signatory person:kasiviswanathan-shanmugam ; cg:readingNote ?sgNote .
+        FILTER (CONTAINS(STR(?khNote), "two ministers") && CONTAINS(STR(?khNote), "Minister of Interior"))
+        ?cnb cg:visitedOrganisation body:sg-central-narcotics-bureau ; cg:readingNote ?they .
+        FILTER (CONTAINS(STR(?they), "they"))
+        ?support cg:claimedBy person:lawrence-wong ; cg:claimKind claim-kind:support ;
+            cg:readingNote ?efforts .
+        FILTER (CONTAINS(STR(?efforts), "joint efforts"))
+    """,
+    "posts-belong-to-their-ministry-and-state": """
+        post:sg-minister-for-law org:postIn body:sg-ministry-of-law , state:SG .
+        post:kh-minister-of-interior org:postIn body:kh-ministry-of-interior , state:KH .
+        body:sg-ministry-of-law cg:bodyOf state:SG .
+    """,
+    "the-ministers-meeting-is-an-event": f"""
+        ?meeting a cg:Meeting ; cg:participant person:sar-sokha , person:kasiviswanathan-shanmugam ;
+            cg:occasion {VISIT} .
+        {evidence("?meeting", "C6", "kh:p3")}
+    """,
+    "facts-quoted-from-the-ministry-statement-are-linked-to-it": f"""
+        ?statement a cg:Statement ; cg:statedBy body:kh-ministry-of-interior .
+        {MOU} cg:hasEvidence ?c8 , ?c9 , ?c12 , ?c13 .
+        ?c8 cg:supportsFact "C8" ; cg:quotesStatement ?statement .
+        ?c9 cg:supportsFact "C9" ; cg:quotesStatement ?statement .
+        ?c12 cg:supportsFact "C12" ; cg:quotesStatement ?statement .
+        ?c13 cg:supportsFact "C13" ; cg:quotesStatement ?statement .
+        ?support cg:claimedBy person:lawrence-wong ; cg:hasEvidence ?c14 .
+        ?c14 cg:supportsFact "C14" ; cg:quotesStatement ?statement .
+    """,
+    "enrichment-sources-with-a-known-web-address-give-it": """
+        source:asianews-network-213914 cg:permalink "https://asianews.network/?p=213914" .
     """,
     "mou-status-not-stated": f"""
         ?assertion a cg:LegalStatusAssertion ; cg:statusOf {MOU} ; cg:legalStatus legal-status:not-stated ;
@@ -386,11 +449,18 @@ REQUIRED: dict[str, str] = {
         ?i2 a cg:DateInterval ; cg:intervalStart "1999-04-30"^^xsd:date .
     """,
     "assistance-forms-mapped-to-untoc-and-model-treaty": """
-        assistance-form:obtaining-information-and-evidence skos:closeMatch ?u1 , ?m1 .
+        cooperation-form:obtaining-information-and-evidence skos:closeMatch ?u1 , ?m1 ;
+            skos:broader cooperation-form:mutual-legal-assistance .
         ?u1 skos:inScheme scheme:untoc .
         ?m1 skos:inScheme scheme:un-model-treaty-mla .
-        assistance-form:executing-searches-and-seizures skos:closeMatch untoc:art-18-3-c , mt:art-1-2-d .
-        assistance-form:restraining-and-confiscating-proceeds skos:closeMatch untoc:art-12 , untoc:art-13 .
+        cooperation-form:executing-searches-and-seizures skos:closeMatch untoc:art-18-3-c , mt:art-1-2-d .
+        cooperation-form:restraining-and-confiscating-proceeds skos:closeMatch untoc:art-12 , untoc:art-13 .
+    """,
+    "old-form-and-activity-iris-still-answer": """
+        assistance-form:obtaining-information-and-evidence dcterms:isReplacedBy
+            cooperation-form:obtaining-information-and-evidence .
+        cooperation-activity:mutual-legal-assistance-requests dcterms:isReplacedBy
+            cooperation-form:mutual-legal-assistance .
     """,
     "reference-schemes-cite-their-documents": """
         scheme:iccs dcterms:source ?iccs . ?iccs a cg:ReferenceDocument .

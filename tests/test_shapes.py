@@ -331,7 +331,7 @@ def test_a_result_names_the_new_file_that_adds_the_statement_at_fault(tmp_path: 
     assert (result.file, result.line) == (str(extra), 4)
     assert result.component == str(SH.MaxCountConstraintComponent)
     assert result.value == ID + "state/KH"
-    assert set(result.values) == {ID + "state/KH", ID + "state/KZ", ID + "body/sg-government"}
+    assert set(result.values) == {ID + "state/KH", ID + "state/KZ", ID + "state/SG"}
     assert all(r.file == str(extra) for r in report.results), report.to_text()
     assert "values: " in report.to_text()
 

@@ -472,3 +472,208 @@ def _tell_tree(command: click.Command, when: Callable[[dict], bool]) -> None:
 _tell_tree(validate, lambda options: options.get("output_format") == "text")
 _tell_tree(query, lambda options: options.get("output_format") == "table" and not options.get("endpoint"))
 _tell_tree(export, lambda options: bool(options.get("output")))
+
+
+# --- coopgraph new: scaffolds -------------------------------------------------------------------------------
+
+
+@main.group()
+def new() -> None:
+    """Write the scaffold of a new file, reusing what the graph holds (`coopgraph new instrument`)."""
+
+
+def _pairs(option: str, values: tuple[str, ...]) -> list[tuple[str, str]]:
+    """``CODE=VALUE`` options as pairs; an InputError naming the option for one without ``=``."""
+    from coopgraph.errors import InputError
+
+    pairs = []
+    for value in values:
+        code, sep, text = value.partition("=")
+        if not sep or not code.strip() or not text.strip():
+            raise InputError(f'{option} {value!r}: write CODE="…", e.g. {option} XA="…"')
+        pairs.append((code.strip().upper(), text.strip()))
+    return pairs
+
+
+def _ask(option: str, prompt: str, *, required: bool = True, default: str | None = None) -> str | None:
+    """A missing option: asked for when stdin is a terminal, else an error naming it (exit 2)."""
+    from coopgraph.errors import InputError
+
+    if not sys.stdin.isatty():
+        if required:
+            raise InputError(f"missing option {option} (no terminal to ask on): {prompt}")
+        return default
+    answer = click.prompt(
+        prompt, default=default if default is not None else ("" if not required else None), show_default=False
+    )
+    answer = answer.strip() if isinstance(answer, str) else answer
+    if required and not answer:
+        raise InputError(f"missing option {option}")
+    return answer or None
+
+
+@new.command("instrument")
+@click.option("--party", "parties", multiple=True, metavar="CODE", help="A party's ISO 3166-1 code; twice.")
+@click.option(
+    "--designation",
+    "designations",
+    multiple=True,
+    metavar="NOTATION",
+    help="What the text calls it: a notation of the designation scheme (treaty, agreement, …); repeatable.",
+)
+@click.option("--title", help="The instrument's title as the source gives it (cg:officialName).")
+@click.option("--id", "instrument_id", metavar="SLUG", help="Default: {party codes}-{title words}-{year}.")
+@click.option("--signed", metavar="YYYY-MM-DD", help="The signing day.")
+@click.option("--signed-between", nargs=2, metavar="START END", help="The span the signing day lies in.")
+@click.option("--place", metavar="IRI", help="Where it was signed: a cg:Place of the graph.")
+@click.option(
+    "--signatory",
+    "signatories",
+    multiple=True,
+    metavar='CODE="Name"',
+    help="Who signed for a party: a name, or a person of the graph (person:edwin-tong).",
+)
+@click.option(
+    "--post",
+    "posts",
+    multiple=True,
+    metavar='CODE="Post"',
+    help="A post the party's signatory signed in: a title or a post of the graph; repeat for several.",
+)
+@click.option(
+    "--as-written",
+    "as_written",
+    multiple=True,
+    metavar='CODE="…"',
+    help='The source\'s words for a party ("the Government of …"), kept on its signature.',
+)
+@click.option("--source-title", help="The source's title as published.")
+@click.option("--source-url", metavar="URL", help="The source's web address (cg:permalink).")
+@click.option("--source-date", metavar="YYYY-MM-DD", help="The day the source was published.")
+@click.option("--publisher", metavar="IRI", help="Who published it: a body or organisation of the graph.")
+@click.option(
+    "--source-kind", type=click.Choice(["primary", "secondary"]), help="primary: a party published it."
+)
+@click.option(
+    "--source-type",
+    type=click.Choice(["source", "press-release", "news-article"]),
+    default="source",
+    show_default=True,
+)
+@click.option("--source-id", metavar="SLUG", help="Default: {instrument id}-source.")
+@click.option(
+    "--source-text",
+    type=click.Path(dir_okay=False, path_type=str),
+    help="The source's text (.md or .txt), cut into paragraphs so that quotes are checked.",
+)
+@click.option(
+    "--paragraphs",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Without --source-text: how many body paragraphs to write stubs for.",
+)
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False, path_type=str), help="Default: data/instruments/ID.ttl"
+)
+@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+def new_instrument(**options: object) -> None:
+    """Write a new agreement's file: every node it needs, an evidence stub for every statement.
+
+    \b
+    coopgraph new instrument --party XA --party XB --designation treaty \\
+        --title "Treaty on Mutual Legal Assistance in Criminal Matters" --signed 2025-11-20 \\
+        --signatory XA="Ana Example" --post XA="Minister of Justice" \\
+        --signatory XB=person:ben-sample --post XB="Attorney-General" \\
+        --source-title "…" --source-kind primary --source-text release.md -o my-agreement.ttl
+
+    The parties are states of the graph (ISO alpha-2 or alpha-3 code, any case); people, posts, tenures, the
+    place and the publisher already in the graph are reused. Each evidence's quote (and, without
+    --source-text, each paragraph's text) is a placeholder starting with TODO, which validation rejects until
+    it is filled in. Missing options are asked for on a terminal. Writes canonical Turtle, in one step, and
+    never replaces a file unless --force. Exit 0 written, 2 bad input (nothing written).
+    """
+    from pathlib import Path
+
+    from coopgraph import scaffold
+    from coopgraph.vocab import CG
+
+    parties = list(options["parties"])  # type: ignore[arg-type]
+    while len(parties) < 2:
+        parties.append(_ask("--party", f"party {len(parties) + 1} (ISO 3166-1 code)"))
+    designations = list(options["designations"]) or [  # type: ignore[arg-type]
+        _ask("--designation", "designation (treaty, agreement, memorandum-of-understanding, …)")
+    ]
+    title = options["title"] or _ask("--title", "title, as the source gives it")
+    signed, between = options["signed"], options["signed_between"] or None
+    if not signed and not between:
+        signed = _ask("--signed", "signed on (YYYY-MM-DD; --signed-between START END for a span)")
+    names = dict(_pairs("--signatory", options["signatories"]))  # type: ignore[arg-type]
+    posts = _pairs("--post", options["posts"])  # type: ignore[arg-type]
+    written = dict(_pairs("--as-written", options["as_written"]))  # type: ignore[arg-type]
+    codes = [str(code).strip().upper() for code in parties]
+    if not names:
+        for code in codes:
+            asked = f"signatory for {code} (a name or person:…; empty if none)"
+            name = _ask("--signatory", asked, required=False)
+            if name:
+                names[code] = name
+    if not names:
+        from coopgraph.errors import InputError
+
+        raise InputError('missing option --signatory CODE="Name" (who signed for a party)')
+    signatories = []
+    for code, name in names.items():
+        held = tuple(text for key, text in posts if key == code)
+        if not held:
+            held = (_ask("--post", f'post {name} signed in, for {code} (--post {code}="…")'),)
+        signatories.append(scaffold.Signatory(code, name, held, written.pop(code, None)))
+    if written:
+        from coopgraph.errors import InputError
+
+        raise InputError(f"--as-written {', '.join(written)}: no --signatory for that party to keep it on")
+    source_title = options["source_title"] or _ask("--source-title", "source title, as published")
+    source_kind = options["source_kind"] or _ask("--source-kind", "source kind (primary or secondary)")
+    request = scaffold.InstrumentRequest(
+        parties=tuple(str(party) for party in parties),
+        designations=tuple(str(d) for d in designations),
+        title=str(title),
+        source_title=str(source_title),
+        source_kind=str(source_kind),
+        signatories=tuple(signatories),
+        signed=signed,  # type: ignore[arg-type]
+        signed_between=tuple(between) if between else None,  # type: ignore[arg-type]
+        instrument_id=options["instrument_id"],  # type: ignore[arg-type]
+        place=options["place"],  # type: ignore[arg-type]
+        source_url=options["source_url"],  # type: ignore[arg-type]
+        source_date=options["source_date"],  # type: ignore[arg-type]
+        publisher=options["publisher"],  # type: ignore[arg-type]
+        source_type=str(options["source_type"]),
+        source_id=options["source_id"],  # type: ignore[arg-type]
+        source_text=Path(str(options["source_text"])) if options["source_text"] else None,
+        paragraphs=int(options["paragraphs"]),  # type: ignore[arg-type]
+    )
+    graph = scaffold.shipped_graph()
+    target = Path(str(options["output"])) if options["output"] else None
+    target = target or scaffold.default_path(scaffold.planned_id(request, graph))
+    if target.exists():
+        if not options["force"]:
+            from coopgraph.errors import InputError
+
+            raise InputError(f"{target} exists: give another -o PATH, or --force to replace it")
+        graph = scaffold.shipped_graph(exclude=target)  # the file replaced may be in data/: it is not reused
+    built = scaffold.build(request, graph)
+    path = scaffold.write(built, target, force=bool(options["force"]))
+    quotes, paragraphs = built.unfilled(CG.quote), built.unfilled(CG.paragraphText)
+    click.echo(f"wrote {path}: {built.label}")
+    todo = f"{quotes} quote(s)" + (f" and {paragraphs} paragraph text(s)" if paragraphs else "")
+    click.echo(f"{built.placeholders} placeholder(s) to fill, each starting {scaffold.PLACEHOLDER}: {todo}")
+    if built.reused:
+        from coopgraph.vocab import short
+
+        click.echo(f"reused from the graph: {', '.join(short(str(node)) for node in built.reused)}")
+    click.echo("next:")
+    click.echo(f"  1. replace every {scaffold.PLACEHOLDER} in {path} with the source's exact words")
+    click.echo("     (check the legal status, not stated, and the notes on who signed for whom)")
+    click.echo(f"  2. coopgraph validate {path}")
+    click.echo(f"  3. coopgraph fmt {path}")

@@ -143,8 +143,13 @@ TYPES: dict[str, ParameterType] = {
         _thing("legal-status", "a legal status (binding, non-binding, not-stated)", "legal-status"),
         _thing("crime-type", "a crime type's slug (e.g. money-laundering)", "crime-type"),
         _thing(
+            "cooperation-form",
+            "a form of cooperation's slug (e.g. extradition, asset-recovery-and-confiscation)",
+            "cooperation-form",
+        ),
+        _thing(
             "assistance-form",
-            "a form of assistance's slug (e.g. obtaining-information-and-evidence)",
+            "a slug of the deprecated form of assistance scheme (e.g. obtaining-information-and-evidence)",
             "assistance-form",
         ),
         _thing("organisation", "an organisation's slug (e.g. asean)", "organisation"),

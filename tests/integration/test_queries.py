@@ -196,7 +196,12 @@ def test_canned_query_rows_are_the_same_everywhere(
 
 #: Shipped files a user's file restates, loaded again under other names: each of their triples then stands
 #: in two named graphs of the store (the shipped one and ``…/graph/user/restated-…``).
-RESTATED = ["data/instruments/kh-sg-mou-2025.ttl", "data/reference/bodies.ttl", "data/reference/states.ttl"]
+RESTATED = [
+    "data/instruments/kh-sg-mou-2025.ttl",
+    "data/reference/bodies.ttl",
+    "data/reference/states.ttl",
+    "data/reference/world/states.ttl",
+]
 
 
 @pytest.fixture(scope="module")
@@ -204,7 +209,8 @@ def restated_files(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     folder = tmp_path_factory.mktemp("restated")
     copies = []
     for relative in RESTATED:
-        copy = folder / f"restated-{Path(relative).name}"
+        name = relative.removeprefix("data/").removesuffix(".ttl").replace("/", "-")
+        copy = folder / f"restated-{name}.ttl"
         shutil.copyfile(resources.root() / relative, copy)
         copies.append(copy)
     return copies
