@@ -95,3 +95,22 @@ def test_no_triple_is_stated_in_two_shipped_files():
             repeated.append(f"{s} {p} {o} in {seen[(s, p, o)]} and {graph}")
         seen.setdefault((s, p, o), str(graph))
     assert not repeated, "\n".join(repeated)
+
+
+def test_a_file_read_again_gives_what_it_holds_now_in_the_graph_of_the_tree_in_use(tmp_path, monkeypatch):
+    """Files are parsed once per process and content: an edited file is read anew, a file that failed is
+    not remembered, and the same file seen from another tree (COOPGRAPH_DATA) lands in that tree's graph."""
+    (tmp_path / "instruments").mkdir()
+    path = write(tmp_path / "instruments", "x.ttl", "ex:a ex:b ex:c .\n")
+    first = load_files([path])
+    assert {str(g.identifier) for g in first.graphs() if len(g)} == {GRAPH_BASE + "user/x"}
+    path.write_text(PREFIXES + "ex:a ex:b ex:d .\n", encoding="utf-8")
+    assert URIRef("http://example.org/d") in {o for _, _, o, _ in load_files([path]).quads()}
+    path.write_text(PREFIXES + "ex:a ex:b .\n", encoding="utf-8")
+    for _ in range(2):
+        with pytest.raises(LoadError):
+            load_files([path])
+    path.write_text(PREFIXES + "ex:a ex:b ex:c .\n", encoding="utf-8")
+    monkeypatch.setenv("COOPGRAPH_DATA", str(tmp_path))
+    again = load_files([path])
+    assert {str(g.identifier) for g in again.graphs() if len(g)} == {GRAPH_BASE + "data/instruments/x"}

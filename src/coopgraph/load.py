@@ -7,8 +7,10 @@ they stand on instead of being silently accepted.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -112,6 +114,15 @@ def ill_typed_literals(graph: Graph) -> list[Literal]:
     return sorted(found)
 
 
+#: Files already parsed in this process, by where they are, the named graph they go in (which depends on the
+#: tree in use), their format and what they hold (SHA-256 of the text): the same file read again (the shipped
+#: graph, validated once per command or test) is not parsed again. Only files that loaded without error are
+#: kept; the oldest go first beyond ``_PARSED_MAX``.
+_PARSED: OrderedDict[tuple[str, str, str, str], Graph] = OrderedDict()
+_PARSED_MAX = 512
+_PARSED_LOCK = threading.Lock()
+
+
 def parse_file(path: str | Path, dataset: Dataset | None = None) -> Graph:
     """Parse one file into its own named graph of ``dataset`` (a new one if not given); return that graph."""
     path = Path(path)
@@ -122,8 +133,30 @@ def parse_file(path: str | Path, dataset: Dataset | None = None) -> Graph:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
         raise LoadError(str(path), None, None, f"not UTF-8 text ({error.reason})") from None
-    _check_syntax(path, text, oxi_format)
     dataset = dataset if dataset is not None else Dataset()
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    key = (str(path.resolve()), str(graph_iri_for(path)), rdflib_format, digest)
+    with _PARSED_LOCK:
+        graph = _PARSED.get(key)
+        if graph is not None:
+            _PARSED.move_to_end(key)
+    if graph is None:
+        graph = _parse_text(path, text, rdflib_format, oxi_format)
+        with _PARSED_LOCK:
+            _PARSED[key] = graph
+            while len(_PARSED) > _PARSED_MAX:
+                _PARSED.popitem(last=False)
+    target = dataset.graph(graph.identifier)
+    for triple in graph:
+        target.add(triple)
+    for prefix, namespace in graph.namespaces():
+        dataset.bind(prefix, namespace, override=False)
+    return target
+
+
+def _parse_text(path: Path, text: str, rdflib_format: str, oxi_format: pyoxigraph.RdfFormat) -> Graph:
+    """The file's triples in a graph of its own, or a LoadError saying where and why it does not load."""
+    _check_syntax(path, text, oxi_format)
     graph = Graph(identifier=graph_iri_for(path))
     with literals_as_written():
         try:
@@ -137,12 +170,7 @@ def parse_file(path: str | Path, dataset: Dataset | None = None) -> Graph:
         line, column = _line_of(text, f'"{literal}"')
         reason = f'ill-typed literal "{literal}"^^<{literal.datatype}>: not a valid value of its datatype'
         raise LoadError(str(path), line, column, reason)
-    target = dataset.graph(graph.identifier)
-    for triple in graph:
-        target.add(triple)
-    for prefix, namespace in graph.namespaces():
-        dataset.bind(prefix, namespace, override=False)
-    return target
+    return graph
 
 
 def load_files(paths: Iterable[str | Path], dataset: Dataset | None = None) -> Dataset:
@@ -150,7 +178,8 @@ def load_files(paths: Iterable[str | Path], dataset: Dataset | None = None) -> D
     staged = Dataset()
     for path in paths:
         parse_file(path, staged)
-    dataset = dataset if dataset is not None else Dataset()
+    if dataset is None:
+        return staged
     for quad in staged.quads((None, None, None, None)):
         dataset.add(quad)
     for prefix, namespace in staged.namespaces():
