@@ -4,7 +4,7 @@
 expected results on it are ``tests/fixtures/graph/expected/NAME.srj`` (see ``queries/README.md``). A module
 that asserts what the graph holds takes :func:`fixture_data`, which points ``COOPGRAPH_DATA`` at the snapshot
 for the module's library calls and for the commands it starts, so that a new agreement in ``data/`` changes
-no outcome.
+no outcome. :func:`ontology` is the shipped ontology (coopgraph.ttl and alignments.ttl) in one graph.
 """
 
 from __future__ import annotations
@@ -13,6 +13,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from rdflib import Graph
+
+from coopgraph import resources
 
 FIXTURE_GRAPH = Path(__file__).parent / "fixtures" / "graph"
 FIXTURE_DATA = FIXTURE_GRAPH / "data"
@@ -25,3 +28,11 @@ def fixture_data() -> Iterator[Path]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("COOPGRAPH_DATA", str(FIXTURE_DATA))
         yield FIXTURE_DATA
+
+
+@pytest.fixture(scope="module")
+def ontology() -> Graph:
+    graph = Graph()
+    for path in resources.shipped_files("ontology"):
+        graph.parse(path, format="turtle")
+    return graph

@@ -45,14 +45,6 @@ def schemes() -> Graph:
     return graph
 
 
-@pytest.fixture(scope="module")
-def ontology() -> Graph:
-    graph = Graph()
-    for path in resources.shipped_files("ontology"):
-        graph.parse(path, format="turtle")
-    return graph
-
-
 def concepts_of(graph: Graph, scheme: URIRef) -> set[URIRef]:
     return set(graph.subjects(SKOS.inScheme, scheme))
 

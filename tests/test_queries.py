@@ -185,14 +185,6 @@ def test_rows_do_not_depend_on_repeated_triples(name: str) -> None:
         assert first and first.group(1).upper() == "DISTINCT", f"{name}: not SELECT DISTINCT"
 
 
-@pytest.fixture(scope="module")
-def ontology() -> Graph:
-    graph = Graph()
-    for path in resources.shipped_files("ontology"):
-        graph.parse(path, format="turtle")
-    return graph
-
-
 @pytest.mark.parametrize("name", NAMES)
 def test_class_and_property_lists_are_complete(ontology: Graph, name: str) -> None:
     """The queries name a class with its subclasses (a property with its sub-properties) in explicit lists,

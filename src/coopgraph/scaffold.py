@@ -224,14 +224,15 @@ class _Graph:
         return iri
 
     def with_label(self, klass: URIRef, labels: Iterable[str]) -> list[URIRef]:
+        """The nodes of ``klass`` with one of ``labels`` (in any language): the labels are matched first,
+        so the class is looked up only for the few nodes that have one."""
         wanted = set(labels)
-        return sorted(
-            s
-            for s in {s for s, _, _ in self.graph.triples((None, RDFS.label, None))}
-            if isinstance(s, URIRef)
-            and self.is_a(s, klass)
-            and any(str(lab) in wanted for lab in self.graph.objects(s, RDFS.label))
-        )
+        named = {s for s, _, label in self.graph.triples((None, RDFS.label, None)) if str(label) in wanted}
+        return sorted(s for s in named if isinstance(s, URIRef) and self.is_a(s, klass))
+
+    def code(self, state: URIRef) -> str:
+        """The state's alpha-2 code in lower case, as IRIs of its posts and signatures use it (``sg``)."""
+        return str(self.graph.value(state, CG.isoAlpha2) or state.split("/")[-1]).lower()
 
     def organisations_of(self, state: URIRef) -> set[Node]:
         return {state, *self.graph.subjects(CG.bodyOf, state)}
@@ -323,10 +324,7 @@ class _Builder:
             raise InputError("--title: give the instrument's title as the source writes it")
         self.days = self.signing_days()
         year = self.days[0].year
-        alpha2 = [
-            str(self.known.graph.value(state, CG.isoAlpha2) or state.split("/")[-1]).lower()
-            for state in self.states
-        ]
+        alpha2 = [self.known.code(state) for state in self.states]
         title_slug = "-".join([w for w in slug(request.title).split("-") if w not in _STOP_WORDS][:6])
         instrument_id = request.instrument_id or f"{'-'.join(alpha2)}-{title_slug}-{year}"
         if not _SLUG.fullmatch(instrument_id):
@@ -626,7 +624,7 @@ class _Builder:
             return found[0], self.known.label(found[0])
         if not slug(label):
             raise InputError(f"{option}: give the post's title")
-        alpha2 = str(self.known.graph.value(state, CG.isoAlpha2) or state.split("/")[-1]).lower()
+        alpha2 = self.known.code(state)
         node = CGID[f"post/{alpha2}-{slug(label)}"]
         if self.known.described(node):
             raise InputError(
@@ -638,7 +636,7 @@ class _Builder:
         return node, full
 
     def signature(self, signing: URIRef, state: URIRef, signatory: Signatory) -> None:
-        alpha2 = str(self.known.graph.value(state, CG.isoAlpha2) or state.split("/")[-1]).lower()
+        alpha2 = self.known.code(state)
         option = f"--signatory {signatory.party}"
         person, name = self.person(signatory.person, option)
         if not signatory.posts:
