@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyoxigraph
 import pytest
 from rdflib import Dataset, Literal, URIRef
 from rdflib.namespace import XSD
 
 from coopgraph import resources
-from coopgraph.load import GRAPH_BASE, LoadError, graph_iri_for, load_files, load_shipped
+from coopgraph.load import GRAPH_BASE, LoadError, graph_iri_for, load_files, load_shipped, load_store
 
 PREFIXES = "@prefix ex: <http://example.org/> .\n@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
 
@@ -35,22 +36,24 @@ def test_a_user_file_gets_a_graph_named_after_it(tmp_path):
     assert graph_iri_for(path) == URIRef(GRAPH_BASE + "user/my-treaty")
 
 
-def test_syntax_error_names_file_line_and_column(tmp_path):
+@pytest.mark.parametrize("loader", [load_files, load_store])
+def test_syntax_error_names_file_line_and_column(tmp_path, loader):
     path = write(tmp_path, "bad.ttl", 'ex:a ex:b ex:c .\nex:d ex:e "unterminated .\n')
     with pytest.raises(LoadError) as caught:
-        load_files([path])
+        loader([path])
     error = caught.value
     assert (error.file, error.line) == (str(path), 4)
     assert error.column is not None
     assert str(error).startswith(f"{path}:4:")
 
 
-def test_ill_typed_literal_is_reported_with_its_line(tmp_path):
+@pytest.mark.parametrize("loader", [load_files, load_store])
+def test_ill_typed_literal_is_reported_with_its_line(tmp_path, loader):
     path = write(
         tmp_path, "dates.ttl", 'ex:a ex:b "2025-09-08"^^xsd:date .\nex:a ex:c "2025-13-40"^^xsd:date .\n'
     )
     with pytest.raises(LoadError) as caught:
-        load_files([path])
+        loader([path])
     assert caught.value.line == 4
     assert "ill-typed literal" in caught.value.reason and "2025-13-40" in caught.value.reason
 
@@ -76,13 +79,39 @@ def test_literals_are_kept_as_written(tmp_path):
     ("name", "content", "reason"),
     [("missing.ttl", None, "no such file"), ("data.csv", "a,b\n", "unsupported file type")],
 )
-def test_files_that_cannot_be_read_are_named(tmp_path, name, content, reason):
+@pytest.mark.parametrize("loader", [load_files, load_store])
+def test_files_that_cannot_be_read_are_named(tmp_path, name, content, reason, loader):
     path = tmp_path / name
     if content is not None:
         path.write_text(content, encoding="utf-8")
     with pytest.raises(LoadError, match=reason) as caught:
-        load_files([path])
+        loader([path])
     assert caught.value.file == str(path)
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [(b"# only a comment\n", "holds no triples"), (b'<a:s> <a:p> "\xff" .\n', "not UTF-8")],
+)
+def test_the_fast_loader_refuses_what_the_other_refuses(tmp_path, content, reason):
+    path = tmp_path / "odd.ttl"
+    path.write_bytes(content)
+    for loader in (load_files, load_store):
+        with pytest.raises(LoadError, match=reason):
+            loader([path])
+
+
+def test_the_fast_loader_keeps_each_file_in_its_graph_and_the_merge_once(tmp_path):
+    """Each file its named graph; the default graph the merge, a triple stated twice held once; blank
+    nodes local to their file (the same label in two files is two nodes)."""
+    first = write(tmp_path, "first.ttl", "ex:a ex:b ex:c .\n_:x ex:b 1 .\n")
+    second = write(tmp_path, "second.ttl", "ex:a ex:b ex:c .\n_:x ex:b 2 .\n")
+    store = load_store([first, second])
+    named = {q.graph_name.value for q in store if isinstance(q.graph_name, pyoxigraph.NamedNode)}
+    assert named == {str(graph_iri_for(first)), str(graph_iri_for(second))}
+    merge = list(store.quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph()))
+    assert len(merge) == 3
+    assert len({q.subject for q in merge if isinstance(q.subject, pyoxigraph.BlankNode)}) == 2
 
 
 def test_no_triple_is_stated_in_two_shipped_files():

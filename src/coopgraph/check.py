@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Dataset, URIRef
+from rdflib import URIRef
 
 from coopgraph import load, queries, resources, stores, validate
 
@@ -51,12 +51,9 @@ class Summary:
     concepts: int = 0
 
 
-def summarize(dataset: Dataset, store: stores.EmbeddedStore | None = None) -> Summary:
+def summarize(store: stores.EmbeddedStore) -> Summary:
     """Count triples per named graph and the things of each kind (classes counted with their subclasses)."""
-    store = store or stores.EmbeddedStore.from_dataset(dataset)
-    graphs = {
-        str(g.identifier): len(g) for g in sorted(dataset.graphs(), key=lambda g: str(g.identifier)) if len(g)
-    }
+    graphs = {graph: count for graph in store.graphs() if (count := store.count(graph))}
     cg = "https://w3id.org/coopgraph/ontology#"
     contents = {}
     for label, name in CONTENTS:
@@ -89,11 +86,11 @@ def check(extra_files: Iterable[Path] = ()) -> CheckResult:
     """
     tree = resources.locate()
     report = validate.validate(extra_files)  # loads the files once; the summary and the answer reuse them
-    store = report.store or stores.EmbeddedStore.from_dataset(report.dataset)
+    store = report.store
     name, params = QUESTION
     question = queries.get(name)
     return CheckResult(
-        summary=summarize(report.dataset, store),
+        summary=summarize(store),
         report=report,
         question=question,
         answer=queries.run(question, params, store),

@@ -98,7 +98,13 @@ def reason(files: tuple[str, ...], output_format: str, no_explain: bool) -> None
     help="A folder of local copies of sources (default: $COOPGRAPH_SOURCES): the quotes of a source that "
     "names its copy (cg:localCopy) are checked against it.",
 )
-def validate(files: tuple[str, ...], output_format: str, sources: str | None) -> None:
+@click.option(
+    "--reference",
+    is_flag=True,
+    help="Run every shape in pySHACL instead of coopgraph's engine (much slower; the same results, and the "
+    "way to run shapes that use a SHACL feature the engine refuses).",
+)
+def validate(files: tuple[str, ...], output_format: str, sources: str | None, reference: bool) -> None:
     """Validate the graph (ontology + data) against the SHACL shapes, together with FILES if given.
 
     FILES are checked with the graph, so a new file may point at the states, people and concepts already
@@ -114,7 +120,9 @@ def validate(files: tuple[str, ...], output_format: str, sources: str | None) ->
     from coopgraph.validate import validate as run_validation
 
     try:
-        report = run_validation([Path(file) for file in files], sources=Path(sources) if sources else None)
+        report = run_validation(
+            [Path(file) for file in files], sources=Path(sources) if sources else None, reference=reference
+        )
     except (CoopgraphError, OSError) as error:
         fail(str(error))
     if output_format == "json":

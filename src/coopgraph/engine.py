@@ -9,9 +9,8 @@ nodes, joined with the targets. That query runs on pyoxigraph.
 
 :func:`split` takes the shapes graph apart: the constraints this module can run (a SPARQL constraint of a
 targeted node shape, or of a property shape reached only through ``sh:property`` from such node shapes), and
-what is left for pySHACL (everything else, untouched). A constraint it cannot run in one query stays with
-pySHACL, so nothing is ever skipped; ``tests/test_shapes.py`` checks that both engines give the same results
-on every fixture.
+what is left (everything else, untouched). :func:`coopgraph.validate.compile_constraints` refuses shapes with
+a SPARQL constraint left over, so nothing is ever skipped; SHACL Core is :mod:`coopgraph.core`'s.
 """
 
 from __future__ import annotations
@@ -33,20 +32,22 @@ from coopgraph.vocab import SH, short
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 #: links by which a shape is used inside another: a constraint reached through them runs on value nodes, not
-#: on the targets, and stays with pySHACL
+#: on the targets, and is not compiled here
 _NESTING = (SH.node, SH.qualifiedValueShape, SH["not"], SH["and"], SH["or"], SH.xone, RDF.first)
 
 
 @dataclass(frozen=True)
 class Constraint:
-    """A SHACL-SPARQL constraint (``shape sh:sparql node``) ready to run as one query."""
+    """A constraint ready to run as one query: a SHACL-SPARQL constraint (``shape sh:sparql node``), or a
+    SHACL Core one compiled by :mod:`coopgraph.core` (no ``node``)."""
 
     shape: URIRef  # the node or property shape the constraint belongs to (a result's sh:sourceShape)
-    node: Node  # the sh:SPARQLConstraint
+    node: Node | None  # the sh:SPARQLConstraint (a result's sh:sourceConstraint); None for SHACL Core
     query: str  # the whole query: prefixes, the focus nodes as ?this, and the constraint's SELECT
     path_node: Node | None  # the same path as a node of the shapes graph (for the report graph)
     severity: URIRef
     messages: tuple[Literal, ...]
+    component: URIRef = SH.SPARQLConstraintComponent
 
 
 @dataclass(frozen=True)
@@ -184,7 +185,7 @@ def _this_bound_wherever_used(query: str) -> bool:
     """Whether every FILTER, BIND and OPTIONAL condition that uses ?this sees it bound by the patterns it
     applies to. Then joining the focus nodes in (as :func:`_compile` does) gives what SHACL's pre-binding
     of $this gives; where a condition would see ?this unbound (say, a FILTER alone in a UNION branch), the
-    constraint is left to pySHACL."""
+    constraint is not compiled."""
     try:
         algebra = prepareQuery(query).algebra
     except Exception:  # noqa: BLE001 — whatever rdflib cannot read, pySHACL (on rdflib) reports itself
@@ -229,7 +230,7 @@ def _compile(shapes: Graph, shape: URIRef, node: Node, owners: list[Node]) -> Co
     if head is None or not re.search(r"\?this\b", head[1]):
         return None  # the query must project ?this for the focus nodes to be joined in
     if re.search(r"\b(SELECT|MINUS|SERVICE)\b", text[head.end() :], re.I):
-        return None  # where ?this would not be bound as SHACL pre-binds it: leave it to pySHACL
+        return None  # where ?this would not be bound as SHACL pre-binds it: not compiled
     # The focus nodes open the WHERE group, so every pattern, BIND and FILTER of the group sees ?this bound,
     # as SHACL's pre-binding of $this has it.
     targets = " UNION ".join(f"{{ {pattern} }}" for owner in owners for pattern in _targets(shapes, owner))
@@ -243,7 +244,7 @@ def _compile(shapes: Graph, shape: URIRef, node: Node, owners: list[Node]) -> Co
 
 
 def split(shapes: Graph) -> tuple[list[Constraint], Graph]:
-    """The SPARQL constraints this engine runs, and a copy of the shapes without them for pySHACL."""
+    """The SPARQL constraints this engine runs, and a copy of the shapes without them."""
     compiled: list[Constraint] = []
     rest = Graph()
     for prefix, namespace in shapes.namespaces():
@@ -266,7 +267,8 @@ def split(shapes: Graph) -> tuple[list[Constraint], Graph]:
     return compiled, rest
 
 
-def _term(term: pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal) -> Node:
+def from_oxigraph(term: pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal) -> Node:
+    """The rdflib term for a pyoxigraph term (a plain string literal as rdflib reads one)."""
     if isinstance(term, pyoxigraph.NamedNode):
         return URIRef(term.value)
     if isinstance(term, pyoxigraph.BlankNode):
@@ -284,13 +286,12 @@ def run(constraints: list[Constraint], store: pyoxigraph.Store) -> Iterator[Row]
         try:
             solutions = store.query(constraint.query)
         except (SyntaxError, ValueError, OSError) as error:
-            raise ShapesError(
-                f"{short(str(constraint.node))}: the SPARQL constraint cannot run: {error}"
-            ) from None
+            what = constraint.node if constraint.node is not None else constraint.shape
+            raise ShapesError(f"{short(str(what))}: the constraint cannot run: {error}") from None
         names = [variable.value for variable in solutions.variables]
         seen = set()
         for solution in solutions:
-            bindings = {name: _term(solution[name]) for name in names if solution[name] is not None}
+            bindings = {name: from_oxigraph(solution[name]) for name in names if solution[name] is not None}
             if "failure" in bindings:
                 raise ShapesError(
                     f"{short(str(constraint.node))} reported a failure for {bindings.get('this')}"

@@ -13,12 +13,13 @@ focus node.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin
 
-from rdflib import RDF, Dataset, Graph, URIRef
+import pyoxigraph
+from rdflib import RDF, URIRef
 from rdflib.term import Node
 
 from coopgraph import load
@@ -148,14 +149,33 @@ def locate(node: str, path: str | Path) -> int | None:
 
 
 class Locator:
-    """Finds the file (in load order) and line behind a validation result.
+    """Finds the file (in load order) and line behind a validation result, in the store that was validated.
 
-    ``files`` are (path, name to show) in load order: the shipped files first, then the user's."""
+    ``store`` holds one named graph per file (:func:`coopgraph.load.graph_iri_for`); ``files`` are (path,
+    name to show) in load order: the shipped files first, then the user's. Each question is one pattern
+    look-up in the store, whatever the number of files."""
 
-    def __init__(self, dataset: Dataset, files: list[tuple[Path, str]]):
-        self._dataset = dataset
+    def __init__(self, store: pyoxigraph.Store, files: list[tuple[Path, str]]):
+        self._store = store
         self._files = files
+        self._rank = {str(load.graph_iri_for(path)): i for i, (path, _) in enumerate(files)}
         self._lines: dict[Path, FileLines] = {}
+
+    def _matches(self, subject: Node | None, predicate: Node | None, value: Node | None) -> Iterator[tuple]:
+        """(subject, predicate, object, file rank) of each statement of a file that matches the pattern."""
+        from coopgraph.engine import from_oxigraph
+        from coopgraph.stores import to_oxigraph
+
+        try:
+            pattern = [None if term is None else to_oxigraph(term) for term in (subject, predicate, value)]
+        except ValueError:
+            return
+        if any(isinstance(term, pyoxigraph.BlankNode) for term in pattern):
+            return  # a blank node of the report is not the store's: it names no statement
+        for quad in self._store.quads_for_pattern(*pattern, None):
+            rank = self._rank.get(getattr(quad.graph_name, "value", None))
+            if rank is not None:
+                yield (*(from_oxigraph(term) for term in quad.triple), rank)
 
     def statement(
         self, subject: Node, predicate: Node, value: Node, *, last: bool = False
@@ -164,40 +184,38 @@ class Locator:
         that predicate there."""
         if not isinstance(subject, URIRef):
             return None
-        for path, shown in reversed(self._files) if last else self._files:
-            if (subject, predicate, value) in self._dataset.graph(load.graph_iri_for(path)):
-                lines = self._lines_of(path)
-                key = (str(subject), str(predicate))
-                return shown, lines.statements.get(key) or lines.subjects.get(str(subject))
-        return None
+        ranks = [match[3] for match in self._matches(subject, predicate, value)]
+        if not ranks:
+            return None
+        path, shown = self._files[max(ranks) if last else min(ranks)]
+        lines = self._lines_of(path)
+        return shown, lines.statements.get((str(subject), str(predicate))) or lines.subjects.get(str(subject))
 
     def statements(self, subject: Node, predicate: Node) -> list[tuple[Node, str]]:
         """Each value of ``subject predicate``, with the name of the first file that states it."""
-        return self._first_files(lambda graph: graph.objects(subject, predicate))
+        return self._first_files((o, rank) for _, _, o, rank in self._matches(subject, predicate, None))
 
     def subjects(self, predicate: Node, value: Node) -> list[tuple[Node, str]]:
         """Each subject of ``? predicate value``, with the name of the first file that states it."""
-        return self._first_files(lambda graph: graph.subjects(predicate, value))
+        return self._first_files((s, rank) for s, _, _, rank in self._matches(None, predicate, value))
 
-    def _first_files(self, nodes_in: Callable[[Graph], Iterable[Node]]) -> list[tuple[Node, str]]:
-        found: dict[Node, str] = {}
-        for path, shown in self._files:
-            for node in nodes_in(self._dataset.graph(load.graph_iri_for(path))):
-                found.setdefault(node, shown)
-        return list(found.items())
+    def _first_files(self, found: Iterable[tuple[Node, int]]) -> list[tuple[Node, str]]:
+        first: dict[Node, int] = {}
+        for node, rank in found:
+            first[node] = min(rank, first.get(node, rank))
+        return [(node, self._files[rank][1]) for node, rank in sorted(first.items(), key=lambda i: i[1])]
 
     def node(self, node: Node) -> tuple[str | None, int | None]:
         """The file that types ``node`` (else the first that has it as a subject, else as an object)."""
         if not isinstance(node, URIRef):
             return None, None
         for pattern in ((node, RDF.type, None), (node, None, None)):
-            for path, shown in self._files:
-                if pattern in self._dataset.graph(load.graph_iri_for(path)):
-                    return shown, self._lines_of(path).subjects.get(str(node))
-        for path, shown in self._files:
-            if (None, None, node) in self._dataset.graph(load.graph_iri_for(path)):
-                return shown, None
-        return None, None
+            ranks = [match[3] for match in self._matches(*pattern)]
+            if ranks:
+                path, shown = self._files[min(ranks)]
+                return shown, self._lines_of(path).subjects.get(str(node))
+        ranks = [match[3] for match in self._matches(None, None, node)]
+        return (self._files[min(ranks)][1], None) if ranks else (None, None)
 
     def rank(self, shown: str) -> int:
         """The position of a file in load order (later files were added on top of earlier ones)."""

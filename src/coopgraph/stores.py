@@ -51,7 +51,7 @@ from SPARQLWrapper.SPARQLExceptions import (
 
 from coopgraph import __version__, resources
 from coopgraph.errors import CoopgraphError
-from coopgraph.load import GRAPH_BASE, graph_iri_for, load_files
+from coopgraph.load import GRAPH_BASE, graph_iri_for, load_files, load_store
 
 AuthScheme = TypingLiteral["basic", "digest", "bearer"]
 STRATEGIES: tuple[str, ...] = ("auto", "put", "stage")
@@ -833,10 +833,9 @@ def load(
         report = shacl_validate(extra_files=extra)
         if not report.conforms:
             raise NonConformingError(report)
-        dataset = report.dataset  # the files as validated, parsed once
+        source = report.store  # the files as validated, parsed once
     else:
-        dataset = load_files(paths)
-    source = EmbeddedStore.from_dataset(dataset)
+        source = EmbeddedStore(load_store(paths))
     chosen = store.choose_strategy(strategy)
     payloads = [(graph, source.ntriples(graph), source.count(graph)) for graph in _graph_order(paths)]
     loaded: list[GraphLoad] = []

@@ -2,9 +2,9 @@
 gives the same results as `coopgraph validate` on the shipped graph and on every fixture of tests/shapes/.
 
 The shapes are standard SHACL Core and SHACL-SPARQL, so any engine must enforce the same rules: this is the
-test of that promise. Results are compared as sets of (focus, path, source shape, component). Where Jena and
-pySHACL (which coopgraph uses for SHACL Core) disagree, the SHACL specification decides, and the case is
-listed in ``SPEC_DIFFERENCES`` with the reason.
+test of that promise. Results are compared as sets of (focus, path, source shape, component), and must be
+identical. Where pySHACL departs from the specification and Jena does not, coopgraph follows the
+specification: the cases are in ``tests/shapes/pyshacl-differences.json`` (checked by tests/test_engine.py).
 """
 
 from __future__ import annotations
@@ -67,15 +67,6 @@ XFAIL_AND_PASS = sorted((Path(__file__).parents[1] / "shapes").glob("*.ttl"))
 CG_ID = "https://w3id.org/coopgraph/id/"
 
 #: (focus, source shape, component) that one engine reports and the other does not, and why.
-SPEC_DIFFERENCES = {
-    (
-        CG_ID + "interval/fixture-not-dates",
-        "https://w3id.org/coopgraph/shapes#DateInterval-intervalStart",
-        str(SH.LessThanOrEqualsConstraintComponent),
-    ): "sh:lessThanOrEquals between values that cannot be compared (strings, not dates) must give a result "
-    "(SHACL 4.5.4: a result for each pair where the comparison is not true); Jena reports it, pySHACL 0.40 "
-    "does not, and coopgraph runs SHACL Core in pySHACL. The interval's other results report the bad dates.",
-}
 
 
 @pytest.fixture(scope="module")
@@ -135,6 +126,4 @@ def test_jena_gives_coopgraphs_results_on_every_fixture(jena: list[str], tmp_pat
     ours = {(r.focus, _path(r.path), r.shape, r.component) for r in validate(XFAIL_AND_PASS).results}
     theirs = jena_results(jena, XFAIL_AND_PASS, tmp_path)
     assert len(ours) > 100
-    explained = {key for key in SPEC_DIFFERENCES}
-    differ = {(focus, shape, component) for focus, _, shape, component in ours ^ theirs}
-    assert differ == explained, f"only coopgraph: {sorted(ours - theirs)}\nonly Jena: {sorted(theirs - ours)}"
+    assert ours == theirs, f"only coopgraph: {sorted(ours - theirs)}\nonly Jena: {sorted(theirs - ours)}"
