@@ -117,7 +117,8 @@ CASES = {
             [ sh:path ex:x ; sh:xone ( [ sh:class ex:A ] [ sh:class ex:B ] ) ] ,
             [ sh:path ex:n ; sh:not [ sh:class ex:A ] ] ,
             [ sh:path ex:m ; sh:node ex:Named ] .
-        ex:Named a sh:NodeShape ; sh:property [ sh:path ex:name ; sh:minCount 1 ; sh:datatype xsd:string ] .""",
+        ex:Named a sh:NodeShape ;
+            sh:property [ sh:path ex:name ; sh:minCount 1 ; sh:datatype xsd:string ] .""",
         """ex:a a ex:Thing ; ex:p ex:ia , ex:ic ; ex:x ex:ia , ex:iab , ex:ic ; ex:n ex:ia , ex:ic ;
             ex:m ex:named , ex:nameless , ex:badname .
         ex:ia a ex:A . ex:iab a ex:A , ex:B . ex:ic a ex:C .
@@ -146,7 +147,8 @@ CASES = {
         {("ex:u", "(ex:p/^ex:q)", None, "HasValue"), ("ex:u", "(ex:r|ex:s)", None, "MaxCount")},
     ),
     "closed with ignored properties; deactivated shapes give nothing": (
-        """ex:N a sh:NodeShape ; sh:targetClass ex:Thing ; sh:closed true ; sh:ignoredProperties ( rdf:type ) ;
+        """ex:N a sh:NodeShape ; sh:targetClass ex:Thing ;
+            sh:closed true ; sh:ignoredProperties ( rdf:type ) ;
             sh:property [ sh:path ex:p ] , [ sh:path ex:q ; sh:minCount 1 ; sh:deactivated true ] .
         ex:D a sh:NodeShape ; sh:targetClass ex:Thing ; sh:deactivated true ; sh:nodeKind sh:Literal .""",
         "ex:a a ex:Thing ; ex:p 1 ; ex:other 2 .",
@@ -227,9 +229,11 @@ def test_pyshacl_agrees_except_where_it_departs_from_the_specification(case: str
 @pytest.mark.parametrize(
     "shape",
     [
-        "ex:N a sh:NodeShape ; sh:targetClass ex:Thing ; sh:property [ sh:path ex:p ; ex:unknown 1 ; sh:foo 1 ] .",
+        """ex:N a sh:NodeShape ; sh:targetClass ex:Thing ;
+            sh:property [ sh:path ex:p ; ex:unknown 1 ; sh:foo 1 ] .""",
         """ex:N a sh:NodeShape ; sh:targetClass ex:Thing ; sh:property [ sh:path ex:p ;
-            sh:qualifiedValueShape [ sh:class ex:A ] ; sh:qualifiedMinCount 1 ; sh:qualifiedValueShapesDisjoint true ] .""",
+            sh:qualifiedValueShape [ sh:class ex:A ] ; sh:qualifiedMinCount 1 ;
+            sh:qualifiedValueShapesDisjoint true ] .""",
         "ex:N a sh:NodeShape ; sh:targetClass ex:Thing ; sh:node ex:N .",
     ],
     ids=["an unknown SHACL parameter", "qualifiedValueShapesDisjoint", "a recursive shape"],
