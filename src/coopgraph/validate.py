@@ -423,6 +423,4 @@ def validate(
     report_graph.set((root_node, SH.conforms, Literal(conforms)))
     report_graph.bind("sh", SH)
     report_graph.bind("cgsh", CGSH)
-    return Report(
-        conforms, results, report_graph, files=len(files), triples=triples, store=store
-    )
+    return Report(conforms, results, report_graph, files=len(files), triples=triples, store=store)
