@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint docs system-deps clean
+.PHONY: run test lint docs system-deps clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,12 @@ lint: $(BIN)/python
 docs: $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[docs]'
 	$(BIN)/coopgraph docs --output docs/html
+
+## bench: the benchmark at its smallest size, once (CI smoke test: fails when a step fails to run or the
+## validators' results disagree, never on timings); `benchmarks/README.md` says how to run it in full
+bench: system-deps $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	$(BIN)/python benchmarks/run.py --triples 10000 --repeats 1
 
 clean:
 	rm -rf $(VENV) build dist docs/html .pytest_cache .ruff_cache
