@@ -1,9 +1,9 @@
-"""Apache Jena's ``shacl validate`` as Debian ships it (libapache-jena-java), for the benchmark.
+"""Apache Jena's ``shacl validate`` as Debian ships it (libapache-jena-java), for the benchmark and the tests.
 
 Debian installs the jars in /usr/share/java but no ``shacl`` script, and its jena-core relocated the shaded
-Xerces classes without their message resources, so every XSD datatype fails at start. The workaround (the
-same as tests/integration/test_jena.py, and /work/shared/design/validators.md): copy those resources out of
-jena-core.jar into a directory put first on the class path, and name one SLF4J binding only.
+Xerces classes without their message resources, so every XSD datatype fails at start. The workaround (see
+/work/shared/design/validators.md): copy those resources out of jena-core.jar into a directory put first on
+the class path, and name one SLF4J binding only. tests/integration/test_jena.py runs Jena through this module.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, Namespace
+from report_sets import reportable_constraints, result_key, result_set
 
 from coopgraph.validate import shapes_graph, validate
 
@@ -21,58 +21,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 import generate  # noqa: E402
 import mutations  # noqa: E402
 
-SH = Namespace("http://www.w3.org/ns/shacl#")
 CGSH = "https://w3id.org/coopgraph/shapes#"
-TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
 #: the smallest size asked for: the generator still writes one instrument per kind and one that conforms
 TRIPLES = 1000
 
 
-def key(row: dict) -> tuple:
-    return (row["focus"], row["path"], row["value"], row["shape"], row["component"])
-
-
-def constraints(shapes: Graph) -> set[tuple[str, str]]:
-    """Every (source shape, component) that a report can name, as local names: the constraint parameters
-    of the targeted node shapes and of their property shapes (a parameter such as sh:class names the
-    component sh:ClassConstraintComponent; sh:qualifiedValueShape names QualifiedMinCount)."""
-    parameters = {
-        "class": "Class",
-        "datatype": "Datatype",
-        "nodeKind": "NodeKind",
-        "minCount": "MinCount",
-        "maxCount": "MaxCount",
-        "minInclusive": "MinInclusive",
-        "maxInclusive": "MaxInclusive",
-        "minExclusive": "MinExclusive",
-        "maxExclusive": "MaxExclusive",
-        "minLength": "MinLength",
-        "maxLength": "MaxLength",
-        "pattern": "Pattern",
-        "languageIn": "LanguageIn",
-        "uniqueLang": "UniqueLang",
-        "equals": "Equals",
-        "disjoint": "Disjoint",
-        "lessThan": "LessThan",
-        "lessThanOrEquals": "LessThanOrEquals",
-        "not": "Not",
-        "and": "And",
-        "or": "Or",
-        "xone": "Xone",
-        "node": "Node",
-        "qualifiedValueShape": "QualifiedMinCount",
-        "closed": "Closed",
-        "hasValue": "HasValue",
-        "in": "In",
-        "sparql": "SPARQL",
-    }
-    found = set()
-    for node_shape in {s for target in TARGETS for s in shapes.subjects(target, None)}:
-        for shape in (node_shape, *shapes.objects(node_shape, SH.property)):
-            for parameter, component in parameters.items():
-                if (shape, SH[parameter], None) in shapes:
-                    found.add((str(shape).removeprefix(CGSH), component))
-    return found
+def local(shape: str, component: str) -> tuple[str, str]:
+    """A constraint as mutations.py names it: the shape's local name and the component's without
+    "ConstraintComponent" (``("BilateralInstrument-hasParty", "MaxCount")``)."""
+    return shape.removeprefix(CGSH), component.rsplit("#", 1)[1].removesuffix("ConstraintComponent")
 
 
 @pytest.fixture(scope="module")
@@ -83,36 +40,28 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> generate.Generated:
 def test_the_graph_gives_exactly_the_expected_results(generated, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("COOPGRAPH_DATA", str(generated.out))
     report = validate(shipped=True)
-    got = {key(result.__dict__) for result in report.results}
-    expected = {key(row) for row in generated.expected}
+    got, expected = result_set(report.results), result_set(generated.expected)
     assert got == expected, (
         f"unexpected: {sorted(got - expected, key=str)}; missing: {sorted(expected - got, key=str)}"
     )
     assert report.triples == generated.triples
-    severities = {key(result.__dict__): result.severity for result in report.results}
-    assert all(severities[key(row)] == row["severity"] for row in generated.expected)
+    severities = {result_key(result): result.severity for result in report.results}
+    assert all(severities[result_key(row)] == row["severity"] for row in generated.expected)
 
 
 def test_the_new_file_conforms_with_the_graph(generated, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("COOPGRAPH_DATA", str(generated.out))
     assert generated.new_file.parent == generated.out.parent
     report = validate([generated.new_file])
-    got = {key(result.__dict__) for result in report.results}
-    assert got == {key(row) for row in generated.expected}
+    assert result_set(report.results) == result_set(generated.expected)
     assert report.triples > generated.triples
 
 
 def test_every_kind_is_used_and_every_constraint_is_broken_or_listed(generated):
     """The constraints the expected rows name (each kind's own and those that come with it) and those
     ``mutations.UNCOVERED`` lists are, together, every constraint of the shapes, and do not overlap."""
-    shapes = constraints(shapes_graph())
-    stated = {
-        (
-            row["shape"].removeprefix(CGSH),
-            row["component"].rsplit("#", 1)[1].removesuffix("ConstraintComponent"),
-        )
-        for row in generated.expected
-    }
+    shapes = {local(*pair) for pair in reportable_constraints(shapes_graph())}
+    stated = {local(row["shape"], row["component"]) for row in generated.expected}
     aimed = {(kind.shape, kind.component) for kind in mutations.KINDS}
     assert aimed <= stated, f"kinds whose constraint no expected row names: {sorted(aimed - stated)}"
     assert stated <= shapes, f"rows naming no constraint of the shapes: {sorted(stated - shapes)}"

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pyshacl
 import pytest
+import report_sets
 from rdflib import OWL, RDF, RDFS, BNode, Graph, Namespace, URIRef
 
 from coopgraph import resources
@@ -41,37 +42,6 @@ PREFIXES = {
     "http://purl.org/dc/terms/": "dcterms:",
     "http://www.w3.org/ns/org#": "org:",
 }
-# Constraint parameters of SHACL Core (and sh:sparql) → the component a result names.
-PARAMETERS = {
-    "class": "Class",
-    "datatype": "Datatype",
-    "nodeKind": "NodeKind",
-    "minCount": "MinCount",
-    "maxCount": "MaxCount",
-    "minInclusive": "MinInclusive",
-    "maxInclusive": "MaxInclusive",
-    "minExclusive": "MinExclusive",
-    "maxExclusive": "MaxExclusive",
-    "minLength": "MinLength",
-    "maxLength": "MaxLength",
-    "pattern": "Pattern",
-    "languageIn": "LanguageIn",
-    "uniqueLang": "UniqueLang",
-    "equals": "Equals",
-    "disjoint": "Disjoint",
-    "lessThan": "LessThan",
-    "lessThanOrEquals": "LessThanOrEquals",
-    "not": "Not",
-    "and": "And",
-    "or": "Or",
-    "xone": "Xone",
-    "node": "Node",
-    "qualifiedValueShape": "QualifiedMinCount",
-    "closed": "Closed",
-    "hasValue": "HasValue",
-    "in": "In",
-    "sparql": "SPARQL",
-}
 
 
 def compact(text: str | None) -> str | None:
@@ -91,9 +61,9 @@ def compact(text: str | None) -> str | None:
 
 
 def result_set(report: Report) -> set[tuple[str | None, ...]]:
-    return {
-        (compact(r.focus), compact(r.path), compact(r.shape), compact(r.component)) for r in report.results
-    }
+    """The results as the ``*.expected.json`` files write them: (focus, path, shape, component), prefixed."""
+    keys = report_sets.result_set(report.results)
+    return {tuple(map(compact, (focus, path, shape, component))) for focus, path, _, shape, component in keys}
 
 
 def expected_set(fixture: Path) -> set[tuple[str | None, ...]]:
@@ -106,19 +76,9 @@ def shapes() -> Graph:
     return shapes_graph()
 
 
-def reportable_constraints(shapes: Graph) -> set[tuple[str, str]]:
-    """Every (source shape, constraint component) pair that can appear in a validation report: the
-    constraints of the targeted node shapes and of their property shapes (nested shapes such as the
-    concept-scheme ones are reported through the sh:node or sh:qualifiedValueShape that uses them)."""
-    targets = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
-    node_shapes = {s for t in targets for s in shapes.subjects(t, None)}
-    pairs = set()
-    for node_shape in node_shapes:
-        for shape in (node_shape, *shapes.objects(node_shape, SH.property)):
-            for parameter, component in PARAMETERS.items():
-                if (shape, SH[parameter], None) in shapes:
-                    pairs.add((compact(str(shape)), f"sh:{component}ConstraintComponent"))
-    return pairs
+def reportable_constraints(shapes: Graph) -> set[tuple[str | None, ...]]:
+    """Every (source shape, constraint component) pair a report can name, prefixed."""
+    return {tuple(map(compact, pair)) for pair in report_sets.reportable_constraints(shapes)}
 
 
 # --- the shipped graph and the fixtures ------------------------------------------------------------------
@@ -200,12 +160,12 @@ def test_shapes_pass_shacl_shacl(shapes: Graph):
 
 
 def test_every_constraint_has_a_message(shapes: Graph):
-    constrained = {s for parameter in PARAMETERS for s in shapes.subjects(SH[parameter], None)}
+    constrained = {s for parameter in report_sets.PARAMETERS for s in shapes.subjects(SH[parameter], None)}
     constrained -= {s for s in constrained if isinstance(s, BNode)}  # members of sh:or lists
     constrained |= set(shapes.objects(None, SH.sparql))
     for shape in constrained:
         if (shape, SH.sparql, None) in shapes and not any(
-            (shape, SH[p], None) in shapes for p in PARAMETERS if p != "sparql"
+            (shape, SH[p], None) in shapes for p in report_sets.PARAMETERS if p != "sparql"
         ):
             continue  # the message is on its SPARQL constraint
         messages = list(shapes.objects(shape, SH.message))

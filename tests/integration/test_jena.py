@@ -10,7 +10,7 @@ specification: the cases are in ``tests/shapes/pyshacl-differences.json`` (check
 from __future__ import annotations
 
 import subprocess
-import zipfile
+import sys
 from pathlib import Path
 
 import pytest
@@ -23,71 +23,24 @@ from coopgraph.vocab import SH
 
 from .servers import unavailable
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+
+import jena as jena_command  # noqa: E402
+
 pytestmark = pytest.mark.integration
 
-JARS = Path("/usr/share/java")
-# Jena 4.5 and what it needs, as Debian ships them (one SLF4J binding: two make SLF4J refuse to start).
-CLASSPATH = [
-    "jena-arq",
-    "jena-base",
-    "jena-cmds",
-    "jena-core",
-    "jena-dboe-base",
-    "jena-dboe-index",
-    "jena-dboe-storage",
-    "jena-dboe-trans-data",
-    "jena-dboe-transaction",
-    "jena-iri",
-    "jena-shacl",
-    "jena-tdb",
-    "jena-tdb2",
-    "commons-cli",
-    "commons-codec",
-    "commons-compress",
-    "commons-csv",
-    "commons-io",
-    "commons-lang3",
-    "dexx.collection",
-    "gson",
-    "guava",
-    "httpclient",
-    "httpcore",
-    "jackson-annotations",
-    "jackson-core",
-    "jackson-databind",
-    "jsonld-java",
-    "protobuf",
-    "thrift",
-    "titanium-json-ld",
-    "jakarta.json-api",
-    "slf4j-api",
-    "slf4j-nop",
-]
 XFAIL_AND_PASS = sorted((Path(__file__).parents[1] / "shapes").glob("*.ttl"))
-CG_ID = "https://w3id.org/coopgraph/id/"
-
-#: (focus, source shape, component) that one engine reports and the other does not, and why.
 
 
 @pytest.fixture(scope="module")
 def jena(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
-    """The command that runs Jena's SHACL validator, with the classpath Debian's packaging needs."""
-    missing = [name for name in CLASSPATH if not (JARS / f"{name}.jar").is_file()]
-    if missing:
-        unavailable(f"Apache Jena is not installed (libapache-jena-java): no {', '.join(missing)}")
-    # Debian's jena-core moved the shaded Xerces classes without their message resources: put a copy of
-    # them where the classes look, first on the classpath.
-    resources_dir = tmp_path_factory.mktemp("jena-xerces")
-    with zipfile.ZipFile(JARS / "jena-core.jar") as jar:
-        for name in jar.namelist():
-            for part in ("impl/msg/", "impl/xpath/regex/"):
-                prefix = "org/apache/jena/ext/xerces/" + part
-                if name.startswith(prefix) and not name.endswith("/"):
-                    target = resources_dir / "xerces" / part / name[len(prefix) :]
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    target.write_bytes(jar.read(name))
-    classpath = ":".join([str(resources_dir), *(str(JARS / f"{name}.jar") for name in CLASSPATH)])
-    return ["java", "-cp", classpath, "shacl.shacl", "validate"]
+    """The command that runs Jena's SHACL validator, with the class path Debian's packaging needs (built by
+    benchmarks/jena.py, which the benchmark runs too)."""
+    try:
+        return jena_command.command(tmp_path_factory.mktemp("jena"))
+    except FileNotFoundError as error:
+        unavailable(str(error))
+        raise
 
 
 def _path(path: str | URIRef | None) -> str | None:
@@ -103,7 +56,7 @@ def jena_results(jena: list[str], files: list[Path], tmp_path: Path) -> set[tupl
     union_graph(load_files(resources.graph_files() + files)).serialize(data, format="nt", encoding="utf-8")
     shapes_graph().serialize(shapes, format="turtle")
     run = subprocess.run(
-        [*jena, "--shapes", str(shapes), "--data", str(data)], capture_output=True, text=True, timeout=600
+        jena_command.validate_command(jena, shapes, data), capture_output=True, text=True, timeout=600
     )
     assert run.returncode == 0, run.stderr[-2000:]
     report = Graph().parse(data=run.stdout, format="turtle")  # `shacl validate` exits 0 either way
