@@ -184,10 +184,26 @@ class _Compiler:
 
     def _violations(self, shape: Node, focus: str) -> list[tuple[URIRef, str, str | None]]:
         found = self.constraints(shape, focus)
-        for property_shape in self.shapes.objects(shape, SH.property):
+        # in a stable order (property shapes are often blank nodes), so a query is the same text in every
+        # process: results and plans kept on disk are keyed by it
+        for property_shape in self.objects(shape, SH.property):
             for component, pattern, _ in self.violations(property_shape, focus):
                 found.append((component, pattern, None))  # nested: only whether it fails counts
         return found
+
+    def objects(self, shape: Node, parameter: URIRef) -> list[Node]:
+        """The values of a shape's parameter in a stable order (see :meth:`describe`)."""
+        return sorted(self.shapes.objects(shape, parameter), key=self.describe)
+
+    def describe(self, shape: Node) -> str:
+        """A text for ordering shapes: the IRI, or for a blank node its path and direct parameters."""
+        if not isinstance(shape, BNode):
+            return str(shape)
+        pairs = sorted(
+            (str(p), str(o) if not isinstance(o, BNode) else "")
+            for p, o in self.shapes.predicate_objects(shape)
+        )
+        return f"{self.path(shape) or ''} {pairs}"
 
     def constraints(self, shape: Node, focus: str) -> list[tuple[URIRef, str, str | None]]:
         """The shape's own constraints (not those of its property shapes)."""
@@ -204,15 +220,15 @@ class _Compiler:
             """A violation for each value node for which ``condition`` holds."""
             found.append((component, f"{values} FILTER({condition})", value))
 
-        for klass in g.objects(shape, SH["class"]):
+        for klass in self.objects(shape, SH["class"]):
             each(SH.ClassConstraintComponent, f"NOT EXISTS {{ {value} {_TYPE} {_term(klass)} }}")
-        for datatype in g.objects(shape, SH.datatype):
+        for datatype in self.objects(shape, SH.datatype):
             each(SH.DatatypeConstraintComponent, f"!({_well_typed(value, datatype)})")
-        for kind in g.objects(shape, SH.nodeKind):
+        for kind in self.objects(shape, SH.nodeKind):
             if kind not in _NODE_KINDS:
                 raise ShapesError(f"{short(str(shape))}: {kind} is not a node kind")
             each(SH.NodeKindConstraintComponent, "!" + _NODE_KINDS[kind].format(v=value))
-        for pattern in g.objects(shape, SH.pattern):
+        for pattern in self.objects(shape, SH.pattern):
             flags = g.value(shape, SH.flags)
             extra = f", {_literal(str(flags))}" if flags is not None else ""
             each(
@@ -220,39 +236,39 @@ class _Compiler:
                 f"isBlank({value}) || !REGEX(STR({value}), {_literal(str(pattern))}{extra})",
             )
         for parameter, (operator, component) in _COMPARISONS.items():
-            for bound in g.objects(shape, parameter):
+            for bound in self.objects(shape, parameter):
                 each(component, f"!COALESCE({value} {operator} {_term(bound)}, false)")
         for parameter, operator, component in (
             (SH.minLength, ">=", SH.MinLengthConstraintComponent),
             (SH.maxLength, "<=", SH.MaxLengthConstraintComponent),
         ):
-            for length in g.objects(shape, parameter):
+            for length in self.objects(shape, parameter):
                 each(
                     component,
                     f"isBlank({value}) || !COALESCE(STRLEN(STR({value})) {operator} {int(length)}, false)",
                 )
-        for members in g.objects(shape, SH["in"]):
+        for members in self.objects(shape, SH["in"]):
             terms = " || ".join(f"sameTerm({value}, {_term(m)})" for m in self.list(members)) or "false"
             each(SH.InConstraintComponent, f"!({terms})")
-        for languages in g.objects(shape, SH.languageIn):
+        for languages in self.objects(shape, SH.languageIn):
             tests = " || ".join(
                 f"langMatches(lang({value}), {_literal(str(tag))})" for tag in self.list(languages)
             )
             each(SH.LanguageInConstraintComponent, f"!(isLiteral({value}) && ({tests or 'false'}))")
-        for other in g.objects(shape, SH.node):
+        for other in self.objects(shape, SH.node):
             each(SH.NodeConstraintComponent, self.fails(other, value))
-        for other in g.objects(shape, SH["not"]):
+        for other in self.objects(shape, SH["not"]):
             each(SH.NotConstraintComponent, f"!({self.fails(other, value)})")
-        for members in g.objects(shape, SH["and"]):
+        for members in self.objects(shape, SH["and"]):
             tests = [self.fails(m, value) for m in self.list(members)]
             each(SH.AndConstraintComponent, " || ".join(tests) or "false")
-        for members in g.objects(shape, SH["or"]):
+        for members in self.objects(shape, SH["or"]):
             tests = [self.fails(m, value) for m in self.list(members)]
             each(SH.OrConstraintComponent, " && ".join(tests) or "true")
-        for members in g.objects(shape, SH.xone):
+        for members in self.objects(shape, SH.xone):
             tests = [f"IF({self.fails(m, value)}, 0, 1)" for m in self.list(members)]
             each(SH.XoneConstraintComponent, f"({' + '.join(tests) or '0'}) != 1")
-        for known in g.objects(shape, SH.hasValue):
+        for known in self.objects(shape, SH.hasValue):
             if path is None:
                 found.append(
                     (SH.HasValueConstraintComponent, f"FILTER(!sameTerm({focus}, {_term(known)}))", None)
@@ -268,13 +284,13 @@ class _Compiler:
         if path is not None:
             found += self._counts(shape, focus, path)
             found += self._pairs(shape, focus, path, value)
-        elif any(True for _ in g.objects(shape, SH.minCount)) or any(
-            True for _ in g.objects(shape, SH.maxCount)
+        elif any(True for _ in self.objects(shape, SH.minCount)) or any(
+            True for _ in self.objects(shape, SH.maxCount)
         ):
             raise ShapesError(f"{short(str(shape))}: sh:minCount / sh:maxCount need sh:path")
         if g.value(shape, SH.closed) == Literal(True):
             found.append(self._closed(shape, focus))
-        if self.stack[:-1] and any(True for _ in g.objects(shape, SH.sparql)):
+        if self.stack[:-1] and any(True for _ in self.objects(shape, SH.sparql)):
             raise ShapesError(
                 f"{short(str(shape))}: a SPARQL constraint in a shape used through sh:node, sh:or, … is not "
                 "supported by coopgraph's validation engine; run with --reference to use pySHACL"
@@ -282,9 +298,8 @@ class _Compiler:
         return found
 
     def _counts(self, shape: Node, focus: str, path: str) -> list[tuple[URIRef, str, str | None]]:
-        g = self.shapes
         found = []
-        for minimum in g.objects(shape, SH.minCount):
+        for minimum in self.objects(shape, SH.minCount):
             n = int(minimum)
             if n > 0:
                 found.append(
@@ -294,7 +309,7 @@ class _Compiler:
                         None,
                     )
                 )
-        for maximum in g.objects(shape, SH.maxCount):
+        for maximum in self.objects(shape, SH.maxCount):
             found.append(
                 (
                     SH.MaxCountConstraintComponent,
@@ -302,7 +317,7 @@ class _Compiler:
                     None,
                 )
             )
-        for qualified in g.objects(shape, SH.qualifiedValueShape):
+        for qualified in self.objects(shape, SH.qualifiedValueShape):
 
             def conforming(n: int, qualified: Node = qualified) -> str:
                 names = [self.var("q") for _ in range(n)]
@@ -312,7 +327,7 @@ class _Compiler:
                 distinct = [f"!sameTerm({a}, {b})" for a, b in itertools.combinations(names, 2)]
                 return " ".join(parts) + (f" FILTER({' && '.join(distinct)})" if distinct else "")
 
-            for minimum in g.objects(shape, SH.qualifiedMinCount):
+            for minimum in self.objects(shape, SH.qualifiedMinCount):
                 if int(minimum) > 0:
                     found.append(
                         (
@@ -321,7 +336,7 @@ class _Compiler:
                             None,
                         )
                     )
-            for maximum in g.objects(shape, SH.qualifiedMaxCount):
+            for maximum in self.objects(shape, SH.qualifiedMaxCount):
                 found.append(
                     (
                         SH.QualifiedMaxCountConstraintComponent,
@@ -350,7 +365,7 @@ class _Compiler:
                 if parameter == SH.lessThan
                 else SH.LessThanOrEqualsConstraintComponent
             )
-            for other in g.objects(shape, parameter):
+            for other in self.objects(shape, parameter):
                 o = self.var("other")
                 test = f"!COALESCE({value} {operator} {o}, false)"
                 found.append(
@@ -360,7 +375,7 @@ class _Compiler:
                         value,
                     )
                 )
-        for other in g.objects(shape, SH.equals):
+        for other in self.objects(shape, SH.equals):
             found.append(
                 (
                     SH.EqualsConstraintComponent,
@@ -380,7 +395,7 @@ class _Compiler:
                     None,
                 )
             )
-        for other in g.objects(shape, SH.disjoint):
+        for other in self.objects(shape, SH.disjoint):
             found.append(
                 (
                     SH.DisjointConstraintComponent,
@@ -392,8 +407,8 @@ class _Compiler:
 
     def _closed(self, shape: Node, focus: str) -> tuple[URIRef, str, str | None]:
         g = self.shapes
-        allowed = [g.value(p, SH.path) for p in g.objects(shape, SH.property)]
-        for ignored in g.objects(shape, SH.ignoredProperties):
+        allowed = [g.value(p, SH.path) for p in self.objects(shape, SH.property)]
+        for ignored in self.objects(shape, SH.ignoredProperties):
             allowed += self.list(ignored)
         allowed = [p for p in allowed if isinstance(p, URIRef)]
         # ?path is the result's path (the property not allowed); inside a nested shape it is local to EXISTS

@@ -94,14 +94,14 @@ def path_sparql(shapes: Graph, path: Node) -> str:
 
 
 def _targets(shapes: Graph, shape: Node) -> list[str]:
-    patterns = []
-    for klass in shapes.objects(shape, SH.targetClass):
+    patterns = []  # in a stable order, so that a query is the same text in every process (a cache key)
+    for klass in sorted(shapes.objects(shape, SH.targetClass)):
         patterns.append(f"?this <{RDF.type}>/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* <{klass}> .")
-    for node in shapes.objects(shape, SH.targetNode):
+    for node in sorted(shapes.objects(shape, SH.targetNode)):
         patterns.append(f"VALUES ?this {{ {node.n3()} }}")
-    for predicate in shapes.objects(shape, SH.targetSubjectsOf):
+    for predicate in sorted(shapes.objects(shape, SH.targetSubjectsOf)):
         patterns.append(f"?this <{predicate}> [] .")
-    for predicate in shapes.objects(shape, SH.targetObjectsOf):
+    for predicate in sorted(shapes.objects(shape, SH.targetObjectsOf)):
         patterns.append(f"[] <{predicate}> ?this .")
     return patterns
 
@@ -129,7 +129,7 @@ def _focus_shapes(shapes: Graph, shape: Node) -> list[Node] | None:
     owners = list(shapes.subjects(SH.property, shape))
     if any(not _top_level(shapes, owner) for owner in owners):
         return None
-    found = [owner for owner in owners if _targets(shapes, owner)]
+    found = sorted((owner for owner in owners if _targets(shapes, owner)), key=str)
     if _targets(shapes, shape):
         found.append(shape)
     return found
@@ -250,7 +250,10 @@ def split(shapes: Graph) -> tuple[list[Constraint], Graph]:
     for prefix, namespace in shapes.namespaces():
         rest.bind(prefix, namespace)
     taken: set[tuple[Node, Node]] = set()
-    for shape, node in sorted(shapes.subject_objects(SH.sparql)):
+    # in a stable order (the constraint's node is often a blank node: its text decides)
+    for shape, node in sorted(
+        shapes.subject_objects(SH.sparql), key=lambda p: (str(p[0]), str(shapes.value(p[1], SH.select)))
+    ):
         if _deactivated(shapes, shape) or _deactivated(shapes, node):
             continue
         owners = _focus_shapes(shapes, shape)

@@ -7,6 +7,11 @@ inline, so the document reads the same with or without network access.
 
 :func:`write_atomically` writes a file through a temporary file and a rename: a reader sees the old file or
 the whole new one, never a part.
+
+The files are read with rdflib (:func:`coopgraph.load.load_shipped`), not into the Oxigraph store the queries
+use: the store keeps literals in canonical form (``"01"^^xsd:integer`` as ``"1"``, ``"1.50"`` as ``"1.5"``,
+a ``+00:00`` timezone as ``Z``, an ``xsd:int`` as an ``xsd:integer``), an export keeps them as written, and
+the files' prefixes with them.
 """
 
 from __future__ import annotations

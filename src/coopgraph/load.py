@@ -242,15 +242,18 @@ def _ill_typed_query() -> str:
     )
 
 
-def load_store(paths: Iterable[str | Path]) -> pyoxigraph.Store:
-    """Load files into a new in-memory pyoxigraph store with Oxigraph's own parser (no rdflib): each file
-    in its named graph (:func:`graph_iri_for`), and the RDF merge of them all, each triple once, as the
-    default graph (what validation and queries look at).
+def load_store(paths: Iterable[str | Path], store: pyoxigraph.Store | None = None) -> pyoxigraph.Store:
+    """Load files into a pyoxigraph store with Oxigraph's own parser (no rdflib): each file in its named
+    graph (:func:`graph_iri_for`), and the RDF merge of them all, each triple once, added to the default
+    graph (what validation and queries look at). The store is a new in-memory one unless given (an on-disk
+    store being built, :mod:`coopgraph.cache`, or one that already holds the rest of the graph).
 
     The same errors as :func:`load_files`, with file and line: syntax, an empty file, an ill-typed literal
-    of a datatype SPARQL can check (:data:`CHECKED_DATATYPES`). Blank nodes are local to their file.
+    of a datatype SPARQL can check (:data:`CHECKED_DATATYPES`). Blank nodes are local to their file. The
+    literals checked are those of the files loaded now (a given store's others were checked when loaded).
     """
-    store = pyoxigraph.Store()
+    fresh = store is None
+    store = pyoxigraph.Store() if store is None else store
     loaded: dict[str, Path] = {}
     for path in map(Path, paths):
         if not path.is_file():
@@ -270,13 +273,16 @@ def load_store(paths: Iterable[str | Path]) -> pyoxigraph.Store:
             raise LoadError(str(path), None, None, _EMPTY)
         loaded[graph.value] = path
     # the merge, in one update inside the store: a triple stated in two files is one triple of it
-    store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
-    for solution in store.query(_ill_typed_query()):
+    # (into a given store, only the graphs loaded now, and only their literals are checked)
+    graphs = "" if fresh else "VALUES ?g { " + " ".join(f"<{graph}>" for graph in loaded) + " } "
+    store.update(f"INSERT {{ ?s ?p ?o }} WHERE {{ {graphs}GRAPH ?g {{ ?s ?p ?o }} }}")
+    scope = {} if fresh else {"default_graph": [pyoxigraph.NamedNode(graph) for graph in loaded]}
+    for solution in store.query(_ill_typed_query(), **scope):
         literal = solution["o"]
         graph = next(
             quad.graph_name
             for quad in store.quads_for_pattern(None, None, literal, None)
-            if isinstance(quad.graph_name, pyoxigraph.NamedNode)
+            if isinstance(quad.graph_name, pyoxigraph.NamedNode) and quad.graph_name.value in loaded
         )
         path = loaded[graph.value]
         raise _ill_typed(path, path.read_text(encoding="utf-8"), literal.value, literal.datatype.value)

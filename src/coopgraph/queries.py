@@ -326,10 +326,11 @@ def registry() -> dict[str, CannedQuery]:
 
 
 def get(name: str) -> CannedQuery:
-    """The shipped query of that name; :class:`QueryError` naming close names if there is none."""
-    queries = registry()
+    """The shipped query of that name (only its file is read); :class:`QueryError` naming close names if
+    there is none."""
+    queries = {path.stem: path for path in resources.shipped_files("queries", "*.rq")}
     if name in queries:
-        return queries[name]
+        return parse_text(queries[name].read_text(encoding="utf-8"), name, queries[name])
     close = difflib.get_close_matches(name, queries, n=3, cutoff=0.4)
     close += [n for n in queries if name and name.lower() in n and n not in close]
     hint = f"; did you mean {', '.join(close[:3])}?" if close else ""

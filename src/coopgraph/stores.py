@@ -27,31 +27,25 @@ import re
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from http.client import HTTPException
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 from typing import Literal as TypingLiteral
-from typing import Protocol
-from urllib.error import HTTPError, URLError
 from urllib.parse import urlsplit, urlunsplit
 
 import pyoxigraph
-import requests
 from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import Identifier
-from SPARQLWrapper import ASK, BASIC, DIGEST, JSON, POST, SELECT, URLENCODED, SPARQLWrapper
-from SPARQLWrapper.SPARQLExceptions import (
-    EndPointInternalError,
-    EndPointNotFound,
-    QueryBadFormed,
-    SPARQLWrapperException,
-    Unauthorized,
-    URITooLong,
-)
 
 from coopgraph import __version__, resources
 from coopgraph.errors import CoopgraphError
-from coopgraph.load import GRAPH_BASE, graph_iri_for, load_files, load_store
+from coopgraph.load import GRAPH_BASE, graph_iri_for, load_store
+
+if TYPE_CHECKING:  # the remote store's libraries are imported when one is used: the embedded one needs none
+    from urllib.error import HTTPError
+
+    import requests
+    from SPARQLWrapper import SPARQLWrapper
 
 AuthScheme = TypingLiteral["basic", "digest", "bearer"]
 STRATEGIES: tuple[str, ...] = ("auto", "put", "stage")
@@ -293,6 +287,42 @@ def _normalize_term(term: Mapping) -> dict:
 # --- the embedded store -------------------------------------------------------------------------------------
 
 
+class _NotPlainTerm(Exception):
+    """A solution holds a term that is not an IRI, a blank node or a literal (an RDF 1.2 triple term)."""
+
+
+def _term_json(term: object) -> dict:
+    """An IRI, blank node or literal as :func:`normalize_results` writes it."""
+    if isinstance(term, pyoxigraph.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, pyoxigraph.Literal):
+        if term.language:
+            return {"type": "literal", "value": term.value, "xml:lang": term.language.lower()}
+        datatype = term.datatype.value
+        if datatype == XSD_STRING:
+            return {"type": "literal", "value": term.value}
+        value = term.value
+        if datatype == XSD_BOOLEAN:
+            value = {"1": "true", "0": "false"}.get(value, value)
+        return {"type": "literal", "value": value, "datatype": datatype}
+    if isinstance(term, pyoxigraph.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    raise _NotPlainTerm(repr(term))
+
+
+def solutions_json(solutions: pyoxigraph.QuerySolutions) -> dict:
+    """pyoxigraph's solutions as the dict :func:`normalize_results` makes of their SPARQL JSON, built from
+    the terms themselves: writing the JSON text and parsing it back took longer than many queries.
+
+    :class:`_NotPlainTerm` for a term that is not an IRI, a blank node or a literal."""
+    names = [variable.value for variable in solutions.variables]
+    rows = [
+        {name: _term_json(term) for name, term in zip(names, solution, strict=True) if term is not None}
+        for solution in solutions
+    ]
+    return {"head": {"vars": names}, "results": {"bindings": rows}}
+
+
 class EmbeddedStore:
     """The graph in memory (pyoxigraph). Queries see the RDF merge of all named graphs as the default graph.
 
@@ -328,35 +358,54 @@ class EmbeddedStore:
     @classmethod
     def shipped(cls, extra: Iterable[str | Path] = ()) -> EmbeddedStore:
         """The ontology and data of the tree used (:func:`coopgraph.resources.locate`), plus extra files, one
-        named graph each; an extra file that is one of the tree's own is read once."""
-        files = resources.graph_files()
-        known = {path.resolve() for path in files}
+        named graph each; an extra file that is one of the tree's own is read once.
+
+        Loaded by :func:`coopgraph.load.load_store` (Oxigraph's parser, the same errors as
+        :func:`coopgraph.load.load_files`), as validation loads them; a big tree's files come from their
+        on-disk store (:func:`coopgraph.cache.open_store`), the extra files added to a scratch copy of it."""
+        from coopgraph import cache
+
+        base = resources.graph_files()
+        known = {path.resolve() for path in base}
+        files = []
         for path in map(Path, extra):
             if path.resolve() not in known:
                 known.add(path.resolve())
                 files.append(path)
-        return cls.from_dataset(load_files(files))
+        return cls(cache.open_store(base, files))
 
     def query(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> dict:
         """Run a SELECT or ASK query; ``bindings`` pre-bind variables (by name, without ``?``) to terms.
 
         Bound as pyoxigraph ``substitutions``; a variable the SELECT does not project (which pyoxigraph
-        refuses to substitute) is bound by the ``VALUES`` block of :func:`with_values` instead.
+        refuses to substitute) is bound by the ``VALUES`` block of :func:`with_values` instead. The answer
+        is built from the solutions' terms (:func:`solutions_json`); one holding a triple term is written
+        by pyoxigraph's JSON writer and read back instead.
         """
+        results = self._evaluate(sparql, bindings or {})
+        if isinstance(results, pyoxigraph.QueryTriples):
+            raise ValueError("only SELECT and ASK queries are supported")
+        if isinstance(results, pyoxigraph.QueryBoolean):
+            return {"head": {}, "boolean": bool(results)}
+        try:
+            return solutions_json(results)
+        except _NotPlainTerm:
+            results = self._evaluate(sparql, bindings or {})
+            return normalize_results(json.loads(results.serialize(format=pyoxigraph.QueryResultsFormat.JSON)))
+
+    def _evaluate(
+        self, sparql: str, bindings: Mapping[str, Identifier]
+    ) -> pyoxigraph.QuerySolutions | pyoxigraph.QueryBoolean | pyoxigraph.QueryTriples:
         substitutions = {
-            pyoxigraph.Variable(_variable_name(name)): to_oxigraph(term)
-            for name, term in (bindings or {}).items()
+            pyoxigraph.Variable(_variable_name(name)): to_oxigraph(term) for name, term in bindings.items()
         }
         try:
-            results = self.store.query(sparql, substitutions=substitutions)
+            return self.store.query(sparql, substitutions=substitutions)
         except (SyntaxError, RuntimeError) as error:
             if "in its SELECT projection" not in str(error):
                 raise
             # pyoxigraph substitutes only projected variables; bind the others as a remote store does
-            results = self.store.query(with_values(sparql, bindings or {}))
-        if isinstance(results, pyoxigraph.QueryTriples):
-            raise ValueError("only SELECT and ASK queries are supported")
-        return normalize_results(json.loads(results.serialize(format=pyoxigraph.QueryResultsFormat.JSON)))
+            return self.store.query(with_values(sparql, bindings))
 
     def graphs(self) -> list[str]:
         """The IRIs of the named graphs, sorted."""
@@ -425,7 +474,7 @@ class _ProgressBody:
         return after
 
 
-class _BearerAuth(requests.auth.AuthBase):
+class _BearerAuth:  # requests takes any callable as auth
     def __init__(self, token: str) -> None:
         self._token = token
 
@@ -467,6 +516,8 @@ class RemoteStore:
         self.auth = auth
         self.timeout = timeout
         self.default_graphs = list(default_graphs) if default_graphs is not None else None
+        import requests
+
         self._session = requests.Session()
         self._session.headers["User-Agent"] = USER_AGENT
         if auth is not None:
@@ -519,6 +570,10 @@ class RemoteStore:
         return StoreError(self._secret_free(message))
 
     def _connection_error(self, action: str, url: str, error: BaseException) -> StoreError:
+        from http.client import HTTPException
+
+        import requests
+
         where = f"{action} {redact_url(url)}"
         chain: list[BaseException] = []
         current: BaseException | None = error
@@ -540,6 +595,8 @@ class RemoteStore:
     # -- SPARQL protocol (SPARQLWrapper)
 
     def _wrapper(self, sparql: str, graphs: Sequence[str]) -> SPARQLWrapper:
+        from SPARQLWrapper import BASIC, DIGEST, JSON, POST, URLENCODED, SPARQLWrapper
+
         wrapper = SPARQLWrapper(self.endpoint, updateEndpoint=self.update_endpoint, agent=USER_AGENT)
         wrapper.setReturnFormat(JSON)
         wrapper.setOnlyConneg(True)
@@ -559,6 +616,18 @@ class RemoteStore:
         return wrapper
 
     def _send(self, wrapper: SPARQLWrapper, action: str, url: str) -> tuple[bytes, Mapping[str, str]]:
+        from http.client import HTTPException
+        from urllib.error import HTTPError, URLError
+
+        from SPARQLWrapper.SPARQLExceptions import (
+            EndPointInternalError,
+            EndPointNotFound,
+            QueryBadFormed,
+            SPARQLWrapperException,
+            Unauthorized,
+            URITooLong,
+        )
+
         try:
             result = wrapper.query()
             with result.response as response:
@@ -582,6 +651,8 @@ class RemoteStore:
             raise self._connection_error(action, url, error) from None
 
     def _select(self, sparql: str, graphs: Sequence[str]) -> dict:
+        from SPARQLWrapper import ASK, SELECT
+
         wrapper = self._wrapper(sparql, graphs)
         if wrapper.queryType not in (SELECT, ASK):
             raise ValueError("only SELECT and ASK queries are supported")
@@ -664,6 +735,8 @@ class RemoteStore:
     def _gsp(self, method: str, graph: str, **kwargs) -> requests.Response:
         if not self.gsp_endpoint:
             raise StoreError("this needs the store's Graph Store Protocol endpoint; none was given")
+        import requests
+
         url = self.gsp_endpoint
         try:
             return self._session.request(

@@ -38,7 +38,7 @@ from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 
-from coopgraph import core, engine, load, resources, texts
+from coopgraph import cache, core, engine, incremental, load, resources, texts
 from coopgraph.errors import InputError, ShapesError
 from coopgraph.sourcemap import Locator, locate, subject_lines
 from coopgraph.vocab import CGSH, SH, short_text, shorten_iris
@@ -409,14 +409,26 @@ def validate(
             for triple in texts.local_texts(load.union_graph(dataset), sources):
                 dataset.add((*triple, texts.GRAPH))
         store = EmbeddedStore.from_dataset(dataset)
+        rows = [] if reference else list(engine.run(compile_constraints(shapes), store.store))
+        build = None
     else:
-        store = EmbeddedStore(load.load_store(paths))  # Oxigraph's parser: no rdflib graph is built
-    triples = sum(1 for _ in store.store.quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph()))
+        build = cache.build_for(list(base_files))
+        if build is None:
+            store = EmbeddedStore(load.load_store(paths))  # Oxigraph's parser: no rdflib graph is built
+            rows = list(engine.run(compile_constraints(shapes), store.store))
+        else:  # the base graph's store and results kept on disk: only what the new files change is run
+            new_files = paths[len(base_files) :]
+            oxigraph_store, rows, triples = incremental.validate_on(
+                build, new_files, compile_constraints(shapes)
+            )
+            store = EmbeddedStore(oxigraph_store)
+    if reference or build is None:
+        triples = sum(1 for _ in store.store.quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph()))
     if reference:
         report_graph = _pyshacl(load.union_graph(dataset, _PreparedQueryGraph()), shapes)
     else:
         report_graph = _empty_report()
-        _add_rows(report_graph, shapes, engine.run(compile_constraints(shapes), store.store))
+        _add_rows(report_graph, shapes, rows)
     results = _results(report_graph, Locator(store.store, files), _reached_through(shapes))
     conforms = not any(result.is_violation for result in results)
     root_node = report_graph.value(None, RDF.type, SH.ValidationReport)
