@@ -120,8 +120,15 @@ def run_process(argv: list[str], env: dict[str, str], timeout: float, ok: tuple[
 
 def child(job: str, env: dict[str, str], timeout: float, **arguments) -> tuple[Run, dict]:
     """Run ``job`` of this script (:data:`JOBS`) in a fresh Python process; the JSON it printed."""
-    argv = [sys.executable, str(Path(__file__).resolve()), "_child", job, json.dumps(arguments)]
-    run = run_process(argv, env, timeout)
+    # the arguments go in a file: a list of 4,000 file names is too long for a command line
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
+        json.dump(arguments, handle)
+    try:
+        run = run_process(
+            [sys.executable, str(Path(__file__).resolve()), "_child", job, handle.name], env, timeout
+        )
+    finally:
+        os.unlink(handle.name)
     return run, json.loads(run.stdout.strip().splitlines()[-1])
 
 
@@ -962,7 +969,9 @@ def markdown(results: dict) -> str:
 
 def main() -> int:
     if len(sys.argv) > 1 and sys.argv[1] == "_child":
-        answer = JOBS[sys.argv[2]](**json.loads(sys.argv[3]))
+        given = sys.argv[3]
+        arguments = json.loads(given if given.startswith("{") else Path(given).read_text(encoding="utf-8"))
+        answer = JOBS[sys.argv[2]](**arguments)
         print(json.dumps(answer))
         return 0
     parser = argparse.ArgumentParser(

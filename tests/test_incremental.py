@@ -240,3 +240,37 @@ def test_a_query_gives_the_same_rows_from_the_store(kept: Path, fixture_data: Pa
         assert done.returncode == 0, done.stderr
         answers.append(json.loads(done.stdout))
     assert answers[0] == answers[1] and answers[0]["results"]["bindings"]
+
+
+def test_a_rule_about_the_whole_graph_is_rerun_on_the_values_the_new_triples_reach():
+    """One focus node (the ontology), a result per node at fault: the anchors find values."""
+    found = incremental.plan(
+        constraint(
+            "SELECT ?this ?value WHERE { { SELECT DISTINCT ?this WHERE { VALUES ?this { <urn:O> } } } "
+            "?value ?p ?o . FILTER NOT EXISTS { ?value a ?type } }"
+        )
+    )
+    assert not found.full and found.root == "value"
+    assert all(text.startswith("SELECT DISTINCT ?value") for _, text in found.anchors)
+
+
+def test_an_aggregate_over_the_graph_is_rerun_in_full():
+    found = incremental.plan(
+        constraint(
+            "SELECT ?this (MIN(?term) AS ?value) WHERE { "
+            "{ SELECT DISTINCT ?this WHERE { VALUES ?this { <urn:O> } } } ?term <urn:label> ?label } "
+            "GROUP BY ?this ?label HAVING (COUNT(?term) > 1)"
+        )
+    )
+    assert found.full
+
+
+def test_the_ontology_alone_and_with_the_data_are_kept_apart(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """``validate --no-shipped`` (the ontology alone) and ``validate`` do not replace each other's build."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv(cache.STORE_VARIABLE, "on")
+    everything = cache.build_for(resources.graph_files())
+    ontology = cache.build_for(resources.shipped_files("ontology"))
+    assert everything.folder.parent != ontology.folder.parent
+    assert cache.build_for(resources.graph_files()).folder == everything.folder
+    assert everything.folder.exists() and ontology.folder.exists()

@@ -74,9 +74,12 @@ def home() -> Path:
     return (Path(cache) if cache else Path.home() / ".cache") / "coopgraph" / "stores"
 
 
-def _tree_folder() -> Path:
-    """The folder of the tree and data folder in use (their resolved paths, hashed)."""
-    key = f"{resources.root().resolve()}\n{resources.data_directory().resolve()}"
+def _tree_folder(files: list[Path]) -> Path:
+    """The folder of the tree and data folder in use (their resolved paths, hashed), one for the ontology
+    alone (``validate --no-shipped`` has no data) and one with the data, so neither replaces the other."""
+    data = resources.data_directory().resolve()
+    with_data = any(path.resolve().is_relative_to(data) for path in files)
+    key = f"{resources.root().resolve()}\n{data}\n{'data' if with_data else 'ontology'}"
     return home() / hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
@@ -88,14 +91,14 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _entry(path: Path, sha256: str | None = None) -> dict:
+def _entry(path: Path, graph: str) -> dict:
     stat = path.stat()
     return {
         "path": str(path.resolve()),
-        "graph": str(load.graph_iri_for(path)),
+        "graph": graph,
         "size": stat.st_size,
         "mtime_ns": stat.st_mtime_ns,
-        "sha256": sha256 or _sha256(path),
+        "sha256": _sha256(path),
     }
 
 
@@ -176,7 +179,9 @@ def _current(folder: Path, files: list[Path]) -> Build | None:
             stat = path.stat()
         except OSError:
             return None
-        if entry["path"] != str(path.resolve()) or entry["size"] != stat.st_size:
+        # the path resolved only when it differs as given (thousands of files)
+        same_path = entry["path"] == str(path) or entry["path"] == str(path.resolve())
+        if entry["size"] != stat.st_size or not same_path:
             return None
         if entry["mtime_ns"] != stat.st_mtime_ns and entry["sha256"] != _sha256(path):
             return None  # touched and changed (a file only touched is read once more, to hash it)
@@ -188,7 +193,7 @@ def _current(folder: Path, files: list[Path]) -> Build | None:
 def _build(folder: Path, files: list[Path]) -> Build:
     """Parse the files into a new build, make it current, and remove the builds nobody holds."""
     folder.mkdir(parents=True, exist_ok=True)
-    entries = [_entry(path) for path in files]
+    entries = [_entry(path, str(graph)) for path, graph in zip(files, load.graph_iris(files), strict=True)]
     name = _identity(entries)
     work = Path(tempfile.mkdtemp(prefix="tmp-", dir=folder))
     try:
@@ -254,7 +259,7 @@ def build_for(files: list[Path]) -> Build | None:
     files = [Path(path) for path in files]
     if not wanted(files):
         return None
-    folder = _tree_folder()
+    folder = _tree_folder(files)
     try:
         return _current(folder, files) or _build(folder, files)
     except OSError as error:

@@ -9,14 +9,17 @@ pattern, through the patterns that must hold wherever it is evaluated (those of 
 groups around it, never those of a sibling ``UNION`` branch), by the shortest chain of them. Dropping every
 other pattern and every filter only widens the anchor, so no focus node whose results can change is missed.
 
-A constraint is rerun on the whole graph instead (``full``) when an anchor cannot be written: a pattern that
-no chain of patterns joins to ``?this`` (a graph-wide rule), a ``GRAPH`` or sub-query it cannot see into,
-or an added triple whose predicate is repeated inside a ``*`` / ``+`` / ``?`` path (``rdfs:subClassOf*``:
-a new subclass can change every instance's results).
+A rule about the graph as a whole has one focus node (the ontology) and a result per node at fault
+(``?value``); when every pattern chains to ``?value`` instead, and ``?value`` is matched by a pattern of the
+query's own group (not computed, not aggregated), the anchors find values and the rule is rerun on those.
+A constraint is rerun on the whole graph (``full``) when no anchor can be written: a pattern that no chain
+joins to the root (an aggregate over the graph), a ``GRAPH`` or ``SERVICE`` part, or an added triple whose
+predicate is repeated inside a ``*`` / ``+`` / ``?`` path (``rdfs:subClassOf*``: a new subclass can change
+every instance's results).
 
 :func:`affected` runs the anchors on a store that holds the added triples in the named graph :data:`ADDED`;
-:func:`restricted` is a constraint's query limited to the focus nodes listed for it in :data:`FOCUS`.
-:mod:`coopgraph.validate` merges the results: those of the base graph kept for every other focus node.
+:func:`restricted` is a constraint's query limited to the nodes listed for it in :data:`FOCUS`.
+:func:`validate_on` merges the results: those of the base graph kept for every other node.
 """
 
 from __future__ import annotations
@@ -111,20 +114,8 @@ class _Reader:
             return self.certain(node.p1) + self.certain(node.p2)
         if name in ("LeftJoin", "Minus"):
             return self.certain(node.p1)
-        if name in (
-            "SelectQuery",
-            "Filter",
-            "Extend",
-            "Project",
-            "Distinct",
-            "Reduced",
-            "Slice",
-            "OrderBy",
-            "ToMultiSet",
-        ):
+        if name in ("Filter", "Extend", "AggregateJoin", *_PASS_THROUGH):
             return self.certain(node.p) if isinstance(node.get("p"), CompValue) else []
-        if name in ("Group", "AggregateJoin"):
-            return self.certain(node.p)
         return []
 
     def walk(self, node, around: tuple[Edge, ...]) -> None:
@@ -152,19 +143,8 @@ class _Reader:
         elif name in ("Filter", "Extend"):
             self.walk(node.p, around)
             self.expression(node.expr, around + tuple(self.certain(node.p)))
-        elif name in (
-            "SelectQuery",
-            "Project",
-            "Distinct",
-            "Reduced",
-            "Slice",
-            "OrderBy",
-            "ToMultiSet",
-            "Group",
-        ):
+        elif name in _PASS_THROUGH or name == "AggregateJoin":
             self.walk(node.get("p"), around)
-        elif name == "AggregateJoin":
-            self.walk(node.p, around)
         elif name == "values":
             return
         else:  # GRAPH, SERVICE, or a form not foreseen
@@ -261,8 +241,8 @@ def _text(term) -> str:
         return "?_blank" + re.sub(r"\W", "_", str(term))
     if isinstance(term, (URIRef, Literal)):
         return term.n3()
-    if isinstance(term, InvPath):
-        return f"^({_text(term.arg)})"
+    if isinstance(term, InvPath):  # ^<p> (also inside a negated set), else ^(path)
+        return f"^{_text(term.arg)}" if isinstance(term.arg, URIRef) else f"^({_text(term.arg)})"
     if isinstance(term, SequencePath):
         return "(" + "/".join(_text(step) for step in term.args) + ")"
     if isinstance(term, AlternativePath):

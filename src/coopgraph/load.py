@@ -52,15 +52,24 @@ def graph_iri_for(path: str | Path) -> URIRef:
     and the same for that file under a ``COOPGRAPH_DATA`` folder (``data/`` + its path inside the folder);
     a user's file elsewhere, ``my-treaty.ttl`` → ``https://w3id.org/coopgraph/graph/user/my-treaty``.
     """
-    path = Path(path).resolve()
-    try:
-        relative = Path("data") / path.relative_to(resources.data_directory().resolve())
-    except ValueError:
+    return graph_iris([path])[0]
+
+
+def graph_iris(paths: Iterable[str | Path]) -> list[URIRef]:
+    """:func:`graph_iri_for` of many files, the tree looked up once (thousands of files at 1M triples)."""
+    data, root = resources.data_directory().resolve(), resources.root().resolve()
+    found = []
+    for path in map(Path, paths):
+        path = path.resolve()
         try:
-            relative = path.relative_to(resources.root().resolve())
+            relative = Path("data") / path.relative_to(data)
         except ValueError:
-            relative = Path("user") / path.name
-    return URIRef(GRAPH_BASE + relative.with_suffix("").as_posix())
+            try:
+                relative = path.relative_to(root)
+            except ValueError:
+                relative = Path("user") / path.name
+        found.append(URIRef(GRAPH_BASE + relative.with_suffix("").as_posix()))
+    return found
 
 
 _LITERALS_AS_WRITTEN = threading.RLock()  # rdflib.NORMALIZE_LITERALS is a process-wide setting
@@ -255,11 +264,12 @@ def load_store(paths: Iterable[str | Path], store: pyoxigraph.Store | None = Non
     fresh = store is None
     store = pyoxigraph.Store() if store is None else store
     loaded: dict[str, Path] = {}
-    for path in map(Path, paths):
+    paths = [Path(path) for path in paths]
+    for path, iri in zip(paths, graph_iris(paths), strict=True):
         if not path.is_file():
             raise LoadError(str(path), None, None, "no such file")
         _, oxi_format = _formats(path)
-        graph = pyoxigraph.NamedNode(str(graph_iri_for(path)))
+        graph = pyoxigraph.NamedNode(str(iri))
         try:
             data = path.read_bytes()
             data.decode("utf-8")

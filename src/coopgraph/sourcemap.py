@@ -158,7 +158,7 @@ class Locator:
     def __init__(self, store: pyoxigraph.Store, files: list[tuple[Path, str]]):
         self._store = store
         self._files = files
-        self._rank = {str(load.graph_iri_for(path)): i for i, (path, _) in enumerate(files)}
+        self._rank = {str(iri): i for i, iri in enumerate(load.graph_iris(path for path, _ in files))}
         self._lines: dict[Path, FileLines] = {}
 
     def _matches(self, subject: Node | None, predicate: Node | None, value: Node | None) -> Iterator[tuple]:

@@ -31,8 +31,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyoxigraph
-import pyshacl
-from pyshacl.errors import ReportableRuntimeError, ShapeLoadError
 from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
@@ -207,6 +205,9 @@ def _empty_report() -> Graph:
 
 
 def _pyshacl(data: Graph, shapes: Graph) -> Graph:
+    import pyshacl  # only for --reference: importing it takes longer than validating one new file's changes
+    from pyshacl.errors import ReportableRuntimeError, ShapeLoadError
+
     try:
         _, report_graph, _ = pyshacl.validate(
             data, shacl_graph=shapes, inference="none", advanced=False, inplace=True, allow_warnings=True
@@ -389,7 +390,7 @@ def validate(
 
     root = resources.root().resolve()
     base_files = resources.graph_files() if shipped else resources.shipped_files("ontology")
-    known = {path.resolve() for path in base_files}
+    known = {path.resolve() for path in base_files} if extra_files else set()
     files = [(path, _shown(path, root)) for path in base_files]
     for path in map(Path, extra_files):
         if path.resolve() not in known:
