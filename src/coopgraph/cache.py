@@ -83,6 +83,25 @@ def _tree_folder(files: list[Path]) -> Path:
     return home() / hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
+def recall(name: str) -> object | None:
+    """A JSON document kept in the cache folder by :func:`keep` (``None`` when there is none, or it is
+    unreadable): what is slow to work out and depends only on coopgraph and the shapes."""
+    try:
+        return json.loads((home() / f"{name}.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def keep(name: str, document: object) -> None:
+    """Keep a JSON document in the cache folder, written whole or not at all (a failure only costs time)."""
+    path = home() / f"{name}.json"
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(document), encoding="utf-8")
+        os.replace(temporary, path)
+
+
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:

@@ -15,7 +15,6 @@ a SPARQL constraint left over, so nothing is ever skipped; SHACL Core is :mod:`c
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -180,12 +179,22 @@ def _nested(body: str) -> bool:
     return "{" in re.sub(r"EXISTS\s*\{", "", body)
 
 
-@functools.lru_cache(maxsize=512)
+#: the answers of :func:`_this_bound_wherever_used` known so far, by query text: a caller may keep them from
+#: one process to the next (:func:`coopgraph.validate.compile_constraints` does), as reading a query is slow
+BOUND_ANSWERS: dict[str, bool] = {}
+
+
 def _this_bound_wherever_used(query: str) -> bool:
     """Whether every FILTER, BIND and OPTIONAL condition that uses ?this sees it bound by the patterns it
     applies to. Then joining the focus nodes in (as :func:`_compile` does) gives what SHACL's pre-binding
     of $this gives; where a condition would see ?this unbound (say, a FILTER alone in a UNION branch), the
     constraint is not compiled."""
+    if query not in BOUND_ANSWERS:
+        BOUND_ANSWERS[query] = _read_this_bound(query)
+    return BOUND_ANSWERS[query]
+
+
+def _read_this_bound(query: str) -> bool:
     try:
         algebra = prepareQuery(query).algebra
     except Exception:  # noqa: BLE001 — whatever rdflib cannot read, pySHACL (on rdflib) reports itself

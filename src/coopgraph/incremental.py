@@ -28,8 +28,6 @@ import contextlib
 import dataclasses
 import hashlib
 import itertools
-import json
-import os
 import re
 from collections import deque
 from collections.abc import Iterable
@@ -419,17 +417,12 @@ def _key(constraints: list[Constraint]) -> str:
 
 def plans(constraints: list[Constraint], key: str) -> list[Plan]:
     """The plan of every constraint, kept in the cache folder (reading 250 queries takes seconds)."""
-    path = cache.home() / f"plans-{key}.json"
-    try:
-        return [Plan.from_json(each) for each in json.loads(path.read_text(encoding="utf-8"))]
-    except (OSError, ValueError, KeyError, TypeError):
-        pass
+    with contextlib.suppress(KeyError, TypeError, ValueError):
+        kept = cache.recall(f"plans-{key}")
+        if isinstance(kept, list) and len(kept) == len(constraints):
+            return [Plan.from_json(each) for each in kept]
     found = [plan(constraint) for constraint in constraints]
-    with contextlib.suppress(OSError):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_text(json.dumps([each.to_json() for each in found]), encoding="utf-8")
-        os.replace(temporary, path)
+    cache.keep(f"plans-{key}", [each.to_json() for each in found])
     return found
 
 

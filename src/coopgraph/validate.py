@@ -36,7 +36,7 @@ from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 
-from coopgraph import cache, core, engine, incremental, load, resources, texts
+from coopgraph import __version__, cache, core, engine, incremental, load, resources, texts
 from coopgraph.errors import InputError, ShapesError
 from coopgraph.sourcemap import Locator, locate, subject_lines
 from coopgraph.vocab import CGSH, SH, short_text, shorten_iris
@@ -187,7 +187,13 @@ def compile_constraints(shapes: Graph) -> list[engine.Constraint]:
     """Every constraint of ``shapes`` as one query over the whole graph: the SHACL-SPARQL ones
     (:mod:`coopgraph.engine`) and SHACL Core (:mod:`coopgraph.core`). A constraint neither can run as one
     query is refused (:class:`ShapesError`), never skipped."""
+    name = f"bound-{__version__}"  # what reading the SPARQL constraints found, kept from one run to the next
+    known = cache.recall(name)
+    engine.BOUND_ANSWERS.update(known if isinstance(known, dict) else {})
+    before = len(engine.BOUND_ANSWERS)
     sparql, rest = engine.split(shapes)
+    if len(engine.BOUND_ANSWERS) != before:
+        cache.keep(name, engine.BOUND_ANSWERS)
     for shape, node in rest.subject_objects(SH.sparql):
         if not engine._deactivated(rest, shape) and not engine._deactivated(rest, node):
             raise ShapesError(
@@ -362,10 +368,9 @@ def _path_text(graph: Graph, path: Node | None) -> str | None:
 
 
 def _shown(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root).as_posix()
-    except ValueError:
-        return str(path)
+    # the tree's own files are under its resolved folders already: resolving thousands of them is slow
+    found = path if path.is_absolute() and path.is_relative_to(root) else path.resolve()
+    return found.relative_to(root).as_posix() if found.is_relative_to(root) else str(path)
 
 
 def validate(
@@ -390,7 +395,7 @@ def validate(
 
     root = resources.root().resolve()
     base_files = resources.graph_files() if shipped else resources.shipped_files("ontology")
-    known = {path.resolve() for path in base_files} if extra_files else set()
+    known = set(base_files)  # paths under the tree, as resolved as the tree's own folders
     files = [(path, _shown(path, root)) for path in base_files]
     for path in map(Path, extra_files):
         if path.resolve() not in known:
