@@ -83,23 +83,35 @@ def _tree_folder(files: list[Path]) -> Path:
     return home() / hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
-def recall(name: str) -> object | None:
-    """A JSON document kept in the cache folder by :func:`keep` (``None`` when there is none, or it is
-    unreadable): what is slow to work out and depends only on coopgraph and the shapes."""
+def _read_json(path: Path) -> object | None:
     try:
-        return json.loads((home() / f"{name}.json").read_text(encoding="utf-8"))
+        return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
 
 
-def keep(name: str, document: object) -> None:
-    """Keep a JSON document in the cache folder, written whole or not at all (a failure only costs time)."""
-    path = home() / f"{name}.json"
-    with contextlib.suppress(OSError):
+def _write_json(path: Path, document: object) -> None:
+    """Write a JSON document whole or not at all (a failure is only logged: it costs time, not results)."""
+    temporary = path.with_suffix(f".{os.getpid()}.tmp")
+    try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(f".{os.getpid()}.tmp")
         temporary.write_text(json.dumps(document), encoding="utf-8")
         os.replace(temporary, path)
+    except OSError as error:
+        log.warning("could not keep %s: %s", path, error)
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+
+
+def recall(name: str) -> object | None:
+    """A JSON document kept in the cache folder by :func:`keep` (``None`` when there is none, or it is
+    unreadable): what is slow to work out and depends only on coopgraph and the shapes."""
+    return _read_json(home() / f"{name}.json")
+
+
+def keep(name: str, document: object) -> None:
+    """Keep a JSON document in the cache folder."""
+    _write_json(home() / f"{name}.json", document)
 
 
 def _sha256(path: Path) -> str:
@@ -143,21 +155,11 @@ class Build:
 
     def read(self, name: str) -> object | None:
         """A JSON document kept with this build (``None`` when there is none, or it is unreadable)."""
-        try:
-            return json.loads((self.folder / f"{name}.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
+        return _read_json(self.folder / f"{name}.json")
 
     def write(self, name: str, document: object) -> None:
-        """Keep a JSON document with this build (written whole or not at all; a failure is only logged)."""
-        try:
-            with tempfile.NamedTemporaryFile("w", dir=self.folder, suffix=".tmp", delete=False) as handle:
-                json.dump(document, handle)
-            os.replace(handle.name, self.folder / f"{name}.json")
-        except OSError as error:
-            log.warning("could not keep %s with the store in %s: %s", name, self.folder, error)
-            with contextlib.suppress(OSError, UnboundLocalError):
-                os.unlink(handle.name)
+        """Keep a JSON document with this build."""
+        _write_json(self.folder / f"{name}.json", document)
 
     def store(self) -> pyoxigraph.Store:
         """The build's store, read-only, under a shared lock held for the rest of the process (or the same

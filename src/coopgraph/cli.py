@@ -109,9 +109,12 @@ def validate(files: tuple[str, ...], output_format: str, sources: str | None, re
 
     FILES are checked with the graph, so a new file may point at the states, people and concepts already
     in it; a result caused by a statement of a file names that file and line. Warnings (a quote that could
-    not be checked, a party without a recorded signature) are shown but do not fail. Nothing is written.
-    Exit 0 conforms, 1 does not conform, 2 bad input (a file that does not parse, with file:line:column, an
-    empty file, an ill-typed literal such as "2025-13-40"^^xsd:date).
+    not be checked, a party without a recorded signature) are shown but do not fail. No file of yours is
+    written; a graph of over 2 MiB is kept, with its results, in an on-disk store in your cache
+    ($XDG_CACHE_HOME/coopgraph; COOPGRAPH_STORE=auto|on|off), so that FILES are then validated by rerunning
+    only what they can change, with the same results. Exit 0 conforms, 1 does not conform, 2 bad input (a
+    file that does not parse, with file:line:column, an empty file, an ill-typed literal such as
+    "2025-13-40"^^xsd:date).
     """
     import json
     from pathlib import Path
