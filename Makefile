@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint docs system-deps clean bench
+.PHONY: run test test-fast lint docs system-deps clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,11 @@ test: system-deps $(BIN)/python
 	$(BIN)/ruff check src tests benchmarks data/reference/world
 	$(BIN)/ruff format --check src tests benchmarks data/reference/world
 	$(BIN)/python -m pytest -n auto --dist loadfile
+
+## test-fast: the edit loop: the suite without the real servers (Oxigraph, Virtuoso, Jena) and the wheel
+test-fast: $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/python -m pytest -n auto --dist loadfile -m "not integration and not slow"
 
 lint: $(BIN)/python
 	$(BIN)/ruff check src tests benchmarks data/reference/world
