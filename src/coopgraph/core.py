@@ -23,11 +23,11 @@ from __future__ import annotations
 import itertools
 import json
 
-from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
-from coopgraph.engine import Constraint, path_sparql
+from coopgraph.engine import Constraint, path_sparql, targets
 from coopgraph.errors import ShapesError
 from coopgraph.vocab import SH, short
 
@@ -426,23 +426,6 @@ class _Compiler:
         return "EXISTS { " + " UNION ".join(f"{{ {pattern} }}" for _, pattern, _ in parts) + " }"
 
 
-def _targets(shapes: Graph, shape: Node) -> list[str]:
-    """Group patterns binding ``?this`` to the shape's own targets (implicit class targets included)."""
-    patterns = []
-    classes = set(shapes.objects(shape, SH.targetClass))
-    if {RDFS.Class, OWL.Class} & set(shapes.objects(shape, RDF.type)):
-        classes.add(shape)  # a shape that is also a class targets its instances
-    for klass in sorted(classes):
-        patterns.append(f"?this {_TYPE} {_term(klass)} .")
-    for node in sorted(shapes.objects(shape, SH.targetNode)):
-        patterns.append(f"VALUES ?this {{ {_term(node)} }}")
-    for predicate in sorted(shapes.objects(shape, SH.targetSubjectsOf)):
-        patterns.append(f"?this {_term(predicate)} [] .")
-    for predicate in sorted(shapes.objects(shape, SH.targetObjectsOf)):
-        patterns.append(f"[] {_term(predicate)} ?this .")
-    return patterns
-
-
 def _focus(shapes: Graph, shape: Node) -> str | None:
     """A sub-select of the focus nodes ``shape`` is validated on: its own targets, and those of the node
     shapes that point at it with ``sh:property``; ``None`` when it has none (it is only used nested)."""
@@ -451,7 +434,7 @@ def _focus(shapes: Graph, shape: Node) -> str | None:
         pattern
         for owner in owners
         if shapes.value(owner, SH.deactivated) != Literal(True)
-        for pattern in _targets(shapes, owner)
+        for pattern in targets(shapes, owner)
     ]
     if not patterns:
         return None

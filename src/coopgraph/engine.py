@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pyoxigraph
-from rdflib import RDF, BNode, Graph, Literal, URIRef
+from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.parserutils import CompValue
@@ -92,16 +92,17 @@ def path_sparql(shapes: Graph, path: Node) -> str:
     raise ShapesError(f"{path} is not a SHACL property path")
 
 
-def _targets(shapes: Graph, shape: Node) -> list[str]:
-    patterns = []  # in a stable order, so that a query is the same text in every process (a cache key)
-    for klass in sorted(shapes.objects(shape, SH.targetClass)):
-        patterns.append(f"?this <{RDF.type}>/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* <{klass}> .")
-    for node in sorted(shapes.objects(shape, SH.targetNode)):
-        patterns.append(f"VALUES ?this {{ {node.n3()} }}")
-    for predicate in sorted(shapes.objects(shape, SH.targetSubjectsOf)):
-        patterns.append(f"?this <{predicate}> [] .")
-    for predicate in sorted(shapes.objects(shape, SH.targetObjectsOf)):
-        patterns.append(f"[] <{predicate}> ?this .")
+def targets(shapes: Graph, shape: Node) -> list[str]:
+    """Group patterns binding ``?this`` to the shape's own targets, implicit class targets included (a shape
+    that is also a class targets its instances), in a stable order so that a query is the same text in
+    every process (kept results and plans are keyed by it). Both compilers use them."""
+    classes = set(shapes.objects(shape, SH.targetClass))
+    if {RDFS.Class, OWL.Class} & set(shapes.objects(shape, RDF.type)):
+        classes.add(shape)
+    patterns = [f"?this <{RDF.type}>/<{RDFS.subClassOf}>* <{klass}> ." for klass in sorted(classes)]
+    patterns += [f"VALUES ?this {{ {node.n3()} }}" for node in sorted(shapes.objects(shape, SH.targetNode))]
+    patterns += [f"?this <{p}> [] ." for p in sorted(shapes.objects(shape, SH.targetSubjectsOf))]
+    patterns += [f"[] <{p}> ?this ." for p in sorted(shapes.objects(shape, SH.targetObjectsOf))]
     return patterns
 
 
@@ -128,8 +129,8 @@ def _focus_shapes(shapes: Graph, shape: Node) -> list[Node] | None:
     owners = list(shapes.subjects(SH.property, shape))
     if any(not _top_level(shapes, owner) for owner in owners):
         return None
-    found = sorted((owner for owner in owners if _targets(shapes, owner)), key=str)
-    if _targets(shapes, shape):
+    found = sorted((owner for owner in owners if targets(shapes, owner)), key=str)
+    if targets(shapes, shape):
         found.append(shape)
     return found
 
@@ -242,8 +243,8 @@ def _compile(shapes: Graph, shape: URIRef, node: Node, owners: list[Node]) -> Co
         return None  # where ?this would not be bound as SHACL pre-binds it: not compiled
     # The focus nodes open the WHERE group, so every pattern, BIND and FILTER of the group sees ?this bound,
     # as SHACL's pre-binding of $this has it.
-    targets = " UNION ".join(f"{{ {pattern} }}" for owner in owners for pattern in _targets(shapes, owner))
-    focus = f"\n  {{ SELECT DISTINCT ?this WHERE {{ {targets} }} }}"
+    union = " UNION ".join(f"{{ {pattern} }}" for owner in owners for pattern in targets(shapes, owner))
+    focus = f"\n  {{ SELECT DISTINCT ?this WHERE {{ {union} }} }}"
     query = f"{_prefixes(shapes, node)}\n{text[: head.end()]}{focus}{text[head.end() :]}"
     if _nested(text[head.end() :]) and not _this_bound_wherever_used(query):
         return None
