@@ -377,9 +377,19 @@ def test_the_fixture_data_is_named_when_it_is_used() -> None:
         (["--list", str(AGREEMENT)], ["--list takes no"]),
         (["timeline", "states", "-p", "state=SG"], ["give one query NAME", "timeline, states"]),
         (["timeline", "mine.rq", "-p", "state=SG"], ["mine.rq is a query", "--file mine.rq"]),
+        (["timeline", "-p", "state=SG", "--all-graphs"], ["--all-graphs", "give its --endpoint"]),
+        (["timeline", "-p", "state=SG", "--graph", "https://example.org/g"], ["give its --endpoint"]),
         (
-            ["timeline", str(AGREEMENT), "-p", "state=SG", "--endpoint", "http://127.0.0.1:9/q"],
-            ["FILES are added to the embedded graph", "coopgraph load"],
+            [
+                "timeline",
+                str(AGREEMENT),
+                "-p",
+                "state=SG",
+                "--endpoint",
+                "http://127.0.0.1:9/q",
+                "--all-graphs",
+            ],
+            ["give FILES, --all-graphs or --graph"],
         ),
         (["--list", "--format", "csv"], ["table or json"]),
     ],
@@ -458,7 +468,10 @@ def oxigraph_endpoint(tmp_path_factory: pytest.TempPathFactory, fixture_data: Pa
                 time.sleep(0.05)
         else:
             pytest.fail(f"oxigraph did not start: {(folder / 'server.log').read_text()}")
-        load(RemoteStore(f"{base}/query", gsp_endpoint=f"{base}/store"), validate=False)
+        load(
+            RemoteStore(f"{base}/query", update_endpoint=f"{base}/update", gsp_endpoint=f"{base}/store"),
+            validate=False,
+        )
         yield f"{base}/query"
     finally:
         process.terminate()

@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pyoxigraph
 import pytest
 from rdflib import BNode, Dataset, Literal, URIRef
 
@@ -19,6 +20,7 @@ from coopgraph.stores import (
     EmbeddedStore,
     RemoteStore,
     StoreError,
+    flavours,
     normalize_results,
     ntriples_term,
     redact_url,
@@ -26,6 +28,8 @@ from coopgraph.stores import (
     values_block,
     with_values,
 )
+from coopgraph.stores import manifest as manifests
+from coopgraph.stores.manifest import MANIFEST_GRAPH, GraphRecord, LoadRecord, Manifest
 
 SAMPLE = Path(__file__).parent / "integration" / "fixtures" / "sample.ttl"
 EX = "https://example.org/sample/"
@@ -307,25 +311,27 @@ def test_load_help() -> None:
     )
 
 
-def test_load_needs_a_graph_store_endpoint() -> None:
+ENDPOINTS = ("--endpoint", "http://127.0.0.1:9/q", "--update-endpoint", "http://127.0.0.1:9/u")
+
+
+def test_load_needs_update_and_graph_store_endpoints() -> None:
     result = coopgraph("load", "--endpoint", "http://127.0.0.1:9/query")
+    assert result.returncode == 2
+    assert "--update-endpoint" in result.stderr
+    result = coopgraph("load", *ENDPOINTS)
     assert result.returncode == 2
     assert "--gsp-endpoint" in result.stderr
 
 
 def test_load_refuses_a_user_without_an_auth_scheme() -> None:
-    result = coopgraph(
-        "load", "--endpoint", "http://127.0.0.1:9/q", "--gsp-endpoint", "http://127.0.0.1:9/s", "--user", "me"
-    )
+    result = coopgraph("load", *ENDPOINTS, "--gsp-endpoint", "http://127.0.0.1:9/s", "--user", "me")
     assert result.returncode == 2
     assert "--auth" in result.stderr
 
 
 def test_load_reports_a_malformed_file_before_contacting_the_store() -> None:
     malformed = SAMPLE.parent / "malformed.ttl"
-    result = coopgraph(
-        "load", str(malformed), "--endpoint", "http://127.0.0.1:9/q", "--gsp-endpoint", "http://127.0.0.1:9/s"
-    )
+    result = coopgraph("load", str(malformed), *ENDPOINTS, "--gsp-endpoint", "http://127.0.0.1:9/s")
     assert result.returncode == 2
     assert f"{malformed}:4:" in result.stderr
     assert "Traceback" not in result.stderr
@@ -347,3 +353,100 @@ def test_a_triple_in_two_named_graphs_answers_once() -> None:
         "http://example.org/graph/two",
     ]
     assert store.graphs() == ["http://example.org/graph/one", "http://example.org/graph/two"]
+
+
+# --- the manifest and the flavours, without a server -----------------------------------------------------
+
+
+def manifest_rows(lines: list[str]) -> list[dict]:
+    """The rows a store answers to the manifest's read query, for these N-Triples lines (via pyoxigraph)."""
+    store = EmbeddedStore()
+    store.store.load(("\n".join(lines) + "\n").encode(), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    return store.query("SELECT ?s ?p ?o WHERE { ?s ?p ?o }")["results"]["bindings"]
+
+
+def test_a_manifest_reads_back_as_written() -> None:
+    load = "urn:coopgraph:load:1"
+    written = Manifest(
+        graphs={
+            "https://w3id.org/coopgraph/graph/user/a": GraphRecord(
+                "https://w3id.org/coopgraph/graph/user/a", 3, "a.ttl", "ab" * 32, load
+            ),
+            "https://w3id.org/coopgraph/graph/user/bulk": GraphRecord(
+                "https://w3id.org/coopgraph/graph/user/bulk", 7
+            ),
+        },
+        loads={load: LoadRecord(load, "2026-12-02T10:00:00Z", "2026-12-02T10:00:02Z", "9.9")},
+        last=load,
+    )
+    read_back = manifests.read(manifest_rows(manifests.triples(written)))
+    assert read_back == written
+    assert manifests.triples(read_back) == manifests.triples(written)  # a stable order: the same text
+
+
+def test_an_empty_manifest_is_false_and_a_swapping_mark_is_read() -> None:
+    assert not manifests.read([])
+    mark = f"<{MANIFEST_GRAPH}> <https://w3id.org/coopgraph/load#swapping> <urn:coopgraph:load:2> ."
+    found = manifests.read(manifest_rows([mark]))
+    assert found.swapping == ["urn:coopgraph:load:2"] and found
+    assert "run `coopgraph load` again" in str(found.swap_error("query at X"))
+
+
+def test_a_manifest_count_that_is_no_number_is_a_store_error() -> None:
+    graph = "https://w3id.org/coopgraph/graph/user/a"
+    lines = [
+        f"<{MANIFEST_GRAPH}> <https://w3id.org/coopgraph/load#graph> <{graph}> .",
+        f'<{graph}> <https://w3id.org/coopgraph/load#triples> "many" .',
+    ]
+    with pytest.raises(StoreError, match="no number"):
+        manifests.read(manifest_rows(lines))
+
+
+def test_the_non_atomic_manifest_update_removes_the_mark_last() -> None:
+    operations = manifests.replace(Manifest(last="urn:coopgraph:load:3"), atomic=False)
+    assert "swapping" in operations[-1] and operations[-1].startswith("DELETE WHERE")
+    assert manifests.replace(Manifest(), atomic=True)[0].startswith("DROP SILENT GRAPH")
+
+
+@pytest.mark.parametrize(
+    ("server", "name"),
+    [
+        ("Virtuoso/07.20.3229 (Linux) x86_64-pc-linux-gnu", "virtuoso"),
+        ("Oxigraph/0.5.13", "standard"),
+        ("Apache Jena Fuseki (5.1.0)", "standard"),
+        ("", "standard"),
+    ],
+)
+def test_the_flavour_comes_from_the_server_header(server: str, name: str) -> None:
+    assert flavours.detect(server).name == name
+    assert flavours.named(name) is flavours.detect(server)
+
+
+def test_an_unknown_flavour_is_named() -> None:
+    with pytest.raises(ValueError, match="standard, virtuoso|virtuoso, standard"):
+        RemoteStore("http://127.0.0.1:9/q", flavour="graphdb")
+
+
+def test_virtuoso_partial_answers_are_errors() -> None:
+    virtuoso = flavours.named("virtuoso")
+    with pytest.raises(StoreError, match="incomplete results"):
+        virtuoso.check_answer({"X-SQL-State": "S1TAT", "X-SQL-Message": "timeout"}, "query at X")
+    table = {"head": {"vars": ["__ASK_RETVAL"]}, "results": {"bindings": [{"__ASK_RETVAL": {"value": "1"}}]}}
+    assert virtuoso.fix_answer(table, ask=True) == {"head": {}, "boolean": True}
+
+
+def test_stores_names_are_importable_lazily() -> None:
+    """Every name the package lists is importable, and importing the embedded store does not import the
+    HTTP client (so validation and local queries do not pay for it)."""
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, coopgraph.stores as s; s.EmbeddedStore; print('requests' in sys.modules); "
+            "[getattr(s, n) for n in s.__all__]",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"

@@ -114,7 +114,8 @@ def keep(name: str, document: object) -> None:
     _write_json(home() / f"{name}.json", document)
 
 
-def _sha256(path: Path) -> str:
+def sha256(path: Path) -> str:
+    """The SHA-256 of a file's bytes, in hex (read in 1 MiB blocks)."""
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -129,7 +130,7 @@ def _entry(path: Path, graph: str) -> dict:
         "graph": graph,
         "size": stat.st_size,
         "mtime_ns": stat.st_mtime_ns,
-        "sha256": _sha256(path),
+        "sha256": sha256(path),
     }
 
 
@@ -204,7 +205,7 @@ def _current(folder: Path, files: list[Path]) -> Build | None:
         same_path = entry["path"] == str(path) or entry["path"] == str(path.resolve())
         if entry["size"] != stat.st_size or not same_path:
             return None
-        if entry["mtime_ns"] != stat.st_mtime_ns and entry["sha256"] != _sha256(path):
+        if entry["mtime_ns"] != stat.st_mtime_ns and entry["sha256"] != sha256(path):
             return None  # touched and changed (a file only touched is read once more, to hash it)
     if _identity(entries) != name:
         return None

@@ -175,89 +175,127 @@ def docs(output: str) -> None:
     click.echo(f"wrote {build_docs(output)}")
 
 
+def _client_options(command: Callable) -> Callable:
+    """The options of every command that talks to a SPARQL server: how to reach it and sign in."""
+    from coopgraph.stores import flavours
+
+    options = [
+        click.option(
+            "--auth",
+            "auth_scheme",
+            type=click.Choice(["basic", "digest", "bearer"]),
+            help="HTTP auth scheme.",
+        ),
+        click.option("--user", help="User name for basic or digest authentication."),
+        click.option(
+            "--password-env",
+            default="COOPGRAPH_PASSWORD",
+            show_default=True,
+            help="Environment variable holding the password or bearer token (never on the command line).",
+        ),
+        click.option(
+            "--timeout",
+            type=click.FloatRange(min=0.1),
+            default=30.0,
+            show_default=True,
+            help="Seconds per request.",
+        ),
+        click.option(
+            "--flavour",
+            type=click.Choice(["auto", *sorted(flavour.name for flavour in flavours.known())]),
+            default="auto",
+            show_default=True,
+            help="The kind of server (auto: from its Server header); standard for any SPARQL 1.1 store whose "
+            "update requests are transactions (Oxigraph, Fuseki, GraphDB).",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _remote_store(endpoint: str, options: dict, **settings: object) -> object:
+    """The :class:`coopgraph.stores.RemoteStore` the client options describe (the secret read from the
+    environment variable they name)."""
+    from coopgraph.stores import Auth, RemoteStore
+
+    scheme, user = options.pop("auth_scheme"), options.pop("user")
+    variable, flavour = options.pop("password_env"), options.pop("flavour")
+    if user and not scheme:
+        fail("--user needs --auth basic or --auth digest")
+    auth = Auth.from_env(scheme, variable, user) if scheme else None
+    return RemoteStore(
+        endpoint,
+        auth=auth,
+        timeout=options.pop("timeout"),
+        flavour=None if flavour == "auto" else flavour,
+        **settings,
+    )
+
+
 @main.command()
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=str))
 @click.option("--endpoint", required=True, help="The store's SPARQL query endpoint URL.")
-@click.option("--update-endpoint", help="Its SPARQL Update endpoint (needed by the staging strategy).")
-@click.option("--gsp-endpoint", help="Its Graph Store Protocol endpoint (e.g. http://localhost:7878/store).")
+@click.option("--update-endpoint", required=True, help="Its SPARQL Update endpoint URL.")
+@click.option("--gsp-endpoint", required=True, help="Its Graph Store Protocol endpoint URL.")
 @click.option(
-    "--graph-param",
-    default="graph",
-    show_default=True,
-    help="The GSP parameter naming the graph (graph-uri for Virtuoso).",
+    "--graph-param", help="The GSP parameter naming the graph (default: graph; graph-uri for Virtuoso)."
 )
-@click.option("--auth", "auth_scheme", type=click.Choice(["basic", "digest", "bearer"]), help="HTTP auth.")
-@click.option("--user", help="User name for basic or digest authentication.")
-@click.option(
-    "--password-env",
-    default="COOPGRAPH_PASSWORD",
-    show_default=True,
-    help="Environment variable holding the password or bearer token (never given on the command line).",
-)
-@click.option(
-    "--timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True, help="Seconds per request."
-)
-@click.option(
-    "--strategy",
-    type=click.Choice(["auto", "put", "stage"]),
-    default="auto",
-    show_default=True,
-    help="How a graph is replaced atomically: put (one GSP PUT), stage (PUT a staging graph, then MOVE it); "
-    "auto uses stage for Virtuoso and put elsewhere.",
-)
+@_client_options
+@click.option("--prune", is_flag=True, help="Remove the store's coopgraph graphs this load has not.")
+@click.option("--force", is_flag=True, help="Send every graph, even those the store holds as they are.")
 @click.option("--no-validate", is_flag=True, help="Upload even if the graph does not conform to the shapes.")
 def load(
     files: tuple[str, ...],
     endpoint: str,
-    update_endpoint: str | None,
-    gsp_endpoint: str | None,
-    graph_param: str,
-    auth_scheme: str | None,
-    user: str | None,
-    password_env: str,
-    timeout: float,
-    strategy: str,
+    update_endpoint: str,
+    gsp_endpoint: str,
+    graph_param: str | None,
+    prune: bool,
+    force: bool,
     no_validate: bool,
+    **client: object,
 ) -> None:
     """Load the shipped graph (ontology + data), plus FILES, into a SPARQL 1.1 store, a named graph a file.
 
+    \b
     The graph is validated first (exit 1 and nothing uploaded if it does not conform, unless --no-validate).
-    Each named graph is replaced atomically through the Graph Store Protocol and its triple count checked;
-    running the load again gives the same store. Exit 2 on bad input or a server error.
+    The load is one change: the graphs that differ from what the store's manifest records are staged, then
+    swapped in by one update request with the manifest (graph, file, SHA-256, time), and their triple counts
+    checked. Running the same load again sends nothing. Graphs loaded before from files not given now stay
+    (and stay in the dataset `query --endpoint` reads) unless --prune. Exit 2 on bad input or a server error.
     """
-    from coopgraph.load import LoadError
-    from coopgraph.stores import Auth, NonConformingError, RemoteStore, StoreError
+    from coopgraph.stores import NonConformingError
     from coopgraph.stores import load as load_into
-    from coopgraph.validate import ValidationError
 
-    if user and not auth_scheme:
-        fail("--user needs --auth basic or --auth digest")
-    if not gsp_endpoint:
-        fail("loading needs --gsp-endpoint, the store's Graph Store Protocol URL (Oxigraph: …/store)")
     try:
-        auth = Auth.from_env(auth_scheme, password_env, user) if auth_scheme else None  # type: ignore[arg-type]
-        store = RemoteStore(
+        store = _remote_store(
             endpoint,
+            client,
             update_endpoint=update_endpoint,
             gsp_endpoint=gsp_endpoint,
             graph_param=graph_param,
-            auth=auth,
-            timeout=timeout,
         )
-        loaded = load_into(
-            store,
-            files,
-            validate=not no_validate,
-            strategy=strategy,
-            on_graph=lambda done: click.echo(f"loaded <{done.graph}>: {done.triples} triples"),
-        )
+        result = load_into(store, files, validate=not no_validate, prune=prune, force=force)
     except NonConformingError as error:
         click.echo(error.report.to_text(), err=True, nl=False)
         click.echo(f"coopgraph: {error} (--no-validate uploads anyway)", err=True)
         sys.exit(EXIT_NONCONFORMING)
-    except (LoadError, StoreError, ValidationError, ValueError, OSError) as error:
+    except ValueError as error:
         fail(str(error))
-    click.echo(f"{len(loaded)} graph(s), {sum(done.triples for done in loaded)} triples, counts checked")
+    for done in result.graphs:
+        click.echo(f"{done.change} <{done.graph}>: {done.triples} triples")
+    kept = result.having("kept")
+    if kept:
+        click.echo(f"{len(kept)} graph(s) not in this load kept in the store (--prune removes them)")
+    sent = result.having("added", "replaced")
+    if result.changed:
+        click.echo(
+            f"one change: {len(sent)} graph(s) sent, {len(result.having('unchanged'))} unchanged, "
+            f"{len(result.having('removed'))} removed; {sum(d.triples for d in sent)} triples, counts checked"
+        )
+    else:
+        click.echo(f"nothing to change: the store holds these {len(result.graphs)} graph(s) as they are")
 
 
 @main.command()
@@ -363,9 +401,15 @@ def check(files: tuple[str, ...]) -> None:
     metavar="URL",
     help="Ask this SPARQL 1.1 endpoint (after `coopgraph load`), not the embedded store.",
 )
+@click.option("--all-graphs", is_flag=True, help="With --endpoint: ask over every named graph of the store.")
 @click.option(
-    "--timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True, help="Seconds per request."
+    "--graph",
+    "graphs",
+    multiple=True,
+    metavar="IRI",
+    help="With --endpoint: ask over this named graph (repeat for more) instead of the loaded dataset.",
 )
+@_client_options
 def query(
     arguments: tuple[str, ...],
     list_queries: bool,
@@ -373,7 +417,9 @@ def query(
     params: tuple[str, ...],
     output_format: str,
     endpoint: str | None,
-    timeout: float,
+    all_graphs: bool,
+    graphs: tuple[str, ...],
+    **client: object,
 ) -> None:
     """Answer a question with the canned query NAME, or run your own query (--file), on the graph plus FILES.
 
@@ -389,6 +435,11 @@ def query(
     digits and hyphens); any other argument, anything with a dot or a slash, is a FILE, in any order.
     Parameter values are checked (a state code must be a state of the graph, a date a date…) and bound as
     RDF terms, never pasted into the query. Runs on the graph in memory unless --endpoint is given.
+
+    \b
+    With --endpoint, the query asks the store over the dataset `coopgraph load` put there (its manifest);
+    with FILES, over the shipped graphs and those files' graphs, checked to be loaded as they are here;
+    --all-graphs asks over every named graph of the store, --graph IRI over the graphs named.
     Exit 0 answered (even with no rows), 2 unknown query, bad parameter, bad query or data file, or store
     error.
     """
@@ -396,9 +447,8 @@ def query(
     from pathlib import Path
 
     from coopgraph import queries
-    from coopgraph.load import LoadError, graph_iri_for
-    from coopgraph.resources import graph_files
-    from coopgraph.stores import EmbeddedStore, RemoteStore, StoreError
+    from coopgraph.load import LoadError
+    from coopgraph.stores import EmbeddedStore, StoreError, loaded_graphs
 
     files = [argument for argument in arguments if _is_a_file(argument)]
     names = [argument for argument in arguments if not _is_a_file(argument)]
@@ -421,11 +471,10 @@ def query(
     name = names[0] if names else None
     if bool(name) == bool(query_file):
         fail("give a query NAME or --file FILE.rq (`coopgraph query --list` lists the names)")
-    if files and endpoint:
-        fail(
-            "FILES are added to the embedded graph, not to an endpoint's: "
-            "load them first (`coopgraph load FILES --endpoint …`), or leave out --endpoint"
-        )
+    if not endpoint and (all_graphs or graphs or client["auth_scheme"] or client["user"]):
+        fail("--all-graphs, --graph, --auth and --user are for a store: give its --endpoint")
+    if sum(map(bool, (files, all_graphs, graphs))) > 1:
+        fail("give FILES, --all-graphs or --graph: each names the dataset to ask over")
     raw: dict[str, str] = {}
     for param in params:
         key, sep, value = param.partition("=")
@@ -438,8 +487,11 @@ def query(
         canned = queries.get(name) if name else queries.parse_file(query_file or "")
         queries.bind(canned, raw)
         if endpoint:
-            shipped = [str(graph_iri_for(path)) for path in graph_files()]
-            store = RemoteStore(endpoint, timeout=timeout, default_graphs=shipped)
+            store = _remote_store(
+                endpoint, client, default_graphs=list(graphs) or None, all_graphs=all_graphs
+            )
+            if files:  # the shipped graphs and these files', as the embedded store would hold them
+                store.default_graphs = loaded_graphs(store, files)
         else:
             store = EmbeddedStore.shipped([Path(file) for file in files])
         results = queries.run(canned, raw, store)

@@ -20,3 +20,10 @@ class InputError(CoopgraphError):
 
 class ShapesError(CoopgraphError):
     """The shapes cannot be run: a shape the engines cannot use, a SPARQL constraint that does not parse."""
+
+
+class StoreError(CoopgraphError):
+    """A store could not do what was asked: unreachable, refused, timed out, or answered with an error.
+
+    The message names the URL and the reason for a person to act on; it never holds a secret.
+    """

@@ -20,12 +20,15 @@ SH = Namespace("http://www.w3.org/ns/shacl#")
 SKOS = Namespace("http://www.w3.org/2004/02/skos/core#")
 ORG = Namespace("http://www.w3.org/ns/org#")
 DCTERMS = Namespace("http://purl.org/dc/terms/")
+CGLOAD = Namespace(BASE + "load#")  # the load records a store keeps (coopgraph.stores.manifest)
+PROV = Namespace("http://www.w3.org/ns/prov#")
 
 #: prefix → namespace: the one prefix table (no namespace here starts with another, so the order is free)
 PREFIXES: dict[str, str] = {
     "cgid": str(CGID),
     "cg": str(CG),
     "cgsh": str(CGSH),
+    "cgload": str(CGLOAD),
     "sh": str(SH),
     "skos": str(SKOS),
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
@@ -35,7 +38,7 @@ PREFIXES: dict[str, str] = {
     "dcterms": str(DCTERMS),
     "vann": "http://purl.org/vocab/vann/",
     "org": str(ORG),
-    "prov": "http://www.w3.org/ns/prov#",
+    "prov": str(PROV),
     "time": "http://www.w3.org/2006/time#",
     "wd": "http://www.wikidata.org/entity/",
 }

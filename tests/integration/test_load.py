@@ -1,17 +1,27 @@
-"""`coopgraph load` against real servers: counts, idempotence, and nothing lost when something fails."""
+"""`coopgraph load` against real servers: one load is one change, the manifest, prune, idempotence, and
+nothing lost when something fails — down to a server killed at several points of a multi-file load."""
 
 from __future__ import annotations
 
-import signal
-import subprocess
-import sys
+import json
 import time
 from pathlib import Path
 
 import pytest
 
-from coopgraph.stores import STAGING_PREFIX, EmbeddedStore, RemoteStore, StoreError, load
+from coopgraph import __version__, resources
+from coopgraph.cache import sha256
+from coopgraph.load import GRAPH_BASE, graph_iri_for
+from coopgraph.stores import (
+    MANIFEST_GRAPH,
+    STAGING_PREFIX,
+    EmbeddedStore,
+    RemoteStore,
+    StoreError,
+    load,
+)
 
+from .datasets import user_file, view
 from .servers import (
     FIXTURES,
     PASSWORD_ENV,
@@ -26,54 +36,159 @@ from .servers import (
 
 pytestmark = pytest.mark.integration
 
+AGREEMENT = Path(__file__).parents[1] / "shapes" / "adding_an_agreement_PASS.ttl"  # Exampleland–Sampleland
+LABEL = AGREEMENT.resolve().relative_to(resources.root().resolve()).as_posix()  # as the manifest names it
+
 
 @pytest.fixture(scope="module")
 def shipped() -> EmbeddedStore:
     return EmbeddedStore.shipped()
 
 
-def coopgraph_counts(store: RemoteStore) -> dict[str, int]:
-    return {graph: store.count(graph) for graph in store.graphs()}
-
-
 def test_load_uploads_every_shipped_graph_and_checks_counts(server: Server, shipped: EmbeddedStore) -> None:
-    result = run_coopgraph("load", "--no-validate", *server.load_args(), env=server.env())
+    result = run_coopgraph("load", "--no-validate", "--force", *server.load_args(), env=server.env())
     assert result.returncode == 0, result.stderr
     store = server.store()
     for graph in shipped.graphs():
-        assert f"loaded <{graph}>: {shipped.count(graph)} triples" in result.stdout
+        assert f" <{graph}>: {shipped.count(graph)} triples" in result.stdout
         assert store.count(graph) == shipped.count(graph)
-    assert "counts checked" in result.stdout
+    assert "one change:" in result.stdout and "counts checked" in result.stdout
     assert not store.graphs(STAGING_PREFIX)
 
 
 def test_loading_again_changes_nothing(server: Server) -> None:
+    """Idempotent: the second run of the same load sends nothing, so the store is quad for quad the same
+    (blank nodes included: nothing is uploaded again to relabel them)."""
     store = server.store()
-    load(store, validate=False)
-    before = graphs_of(store)
-    result = run_coopgraph("load", "--no-validate", *server.load_args(), env=server.env())
-    assert result.returncode == 0, result.stderr
-    assert same_graphs(graphs_of(store), before)  # blank nodes get new labels in the store, nothing else
-    assert not store.graphs(STAGING_PREFIX)
-
-
-def test_auto_strategy_stages_on_virtuoso_and_puts_elsewhere(server: Server) -> None:
-    expected = "stage" if server.name == "virtuoso" else "put"
-    assert server.store().choose_strategy("auto") == expected
-
-
-def test_malformed_upload_leaves_the_graph_as_it_was(server: Server, shipped: EmbeddedStore) -> None:
-    """The server itself rejects the data half-way: Virtuoso would have kept half of it without staging."""
-    store = server.store()
-    load(store, validate=False)
-    graph = max(shipped.graphs(), key=shipped.count)
-    good = shipped.ntriples(graph)
-    bad = good + b'<https://example.org/a> <https://example.org/b> "no closing quote .\n' + good
+    load(store, [AGREEMENT], validate=False)
     before = all_quads(store)
-    with pytest.raises(StoreError) as caught:
-        store.replace_graph(graph, bad, 2 * shipped.count(graph), strategy=store.choose_strategy())
-    assert str(caught.value).startswith("PUT graph <")
+    result = run_coopgraph("load", str(AGREEMENT), "--no-validate", *server.load_args(), env=server.env())
+    assert result.returncode == 0, result.stderr
+    assert "nothing to change" in result.stdout
     assert all_quads(store) == before
+
+
+def test_the_manifest_records_graphs_files_hashes_and_the_load(
+    server: Server, shipped: EmbeddedStore
+) -> None:
+    store = server.store()
+    result = load(store, [AGREEMENT], validate=False, force=True)
+    manifest = store.manifest()
+    graph = str(graph_iri_for(AGREEMENT))
+    assert set(manifest.graphs) == {*shipped.graphs(), graph}
+    record = manifest.graphs[graph]
+    assert (record.file, record.sha256, record.load) == (LABEL, sha256(AGREEMENT), result.load)
+    assert record.triples == store.count(graph)
+    shipped_record = manifest.graphs[str(graph_iri_for("data/reference/states.ttl"))]
+    assert shipped_record.file == "data/reference/states.ttl"
+    assert manifest.last == result.load
+    entry = manifest.loads[result.load]
+    assert entry.version == __version__
+    assert entry.started <= entry.ended and entry.ended.startswith(time.strftime("%Y-", time.gmtime()))
+    assert MANIFEST_GRAPH not in store.dataset() and graph in store.dataset()
+
+
+def test_a_graph_not_in_a_later_load_stays_until_pruned(server: Server, tmp_path: Path) -> None:
+    extra = user_file(tmp_path, "leaving", 30)
+    graph = str(graph_iri_for(extra))
+    load(server.store(), [extra], validate=False)
+    kept = load(server.store(), [], validate=False)
+    assert graph in [done.graph for done in kept.having("kept")]
+    assert graph in server.store().dataset()
+    result = run_coopgraph("load", "--no-validate", "--prune", *server.load_args(), env=server.env())
+    assert result.returncode == 0, result.stderr
+    assert f"removed <{graph}>" in result.stdout
+    store = server.store()
+    assert graph not in store.graphs() and graph not in store.manifest().graphs
+    assert graph not in store.dataset()
+
+
+def test_a_graph_found_in_the_store_is_adopted_then_pruned(server: Server) -> None:
+    """A coopgraph graph put there another way (a bulk loader, an older coopgraph) joins the dataset with its
+    count and no file, and --prune removes it."""
+    store = server.store()
+    load(store, [], validate=False)
+    stray = GRAPH_BASE + "user/bulk-loaded"
+    store.update(f"INSERT DATA {{ GRAPH <{stray}> {{ <https://example.org/a> <https://example.org/b> 1 }} }}")
+    load(store, [], validate=False)
+    record = server.store().manifest().graphs[stray]
+    assert (record.triples, record.file, record.sha256) == (1, "", "")
+    load(store, [], validate=False, prune=True)
+    assert stray not in server.store().graphs()
+
+
+def test_a_changed_file_replaces_only_its_graph(server: Server, tmp_path: Path) -> None:
+    first = user_file(tmp_path, "changing", 20, version=1)
+    load(server.store(), [first], validate=False)
+    second = user_file(tmp_path, "changing", 25, version=2)
+    result = load(server.store(), [second], validate=False)
+    assert [(done.graph, done.triples) for done in result.having("replaced", "added")] == [
+        (str(graph_iri_for(second)), 25)
+    ]
+    assert all(
+        done.change in ("unchanged", "kept")
+        for done in result.graphs
+        if done.graph != str(graph_iri_for(second))
+    )
+
+
+def test_query_endpoint_sees_the_loaded_agreement(server: Server) -> None:
+    """`coopgraph query --endpoint` asks over the loaded dataset, the user's own agreement included; with the
+    file named it gives exactly the rows the embedded store gives with that file; --graph narrows it."""
+    load(server.store(), [AGREEMENT], validate=False)
+    args = ["instruments-between-states", "-p", "state=XA", "--format", "json"]
+    local = run_coopgraph("query", *args, str(AGREEMENT))
+    remote = run_coopgraph("query", *args, "--endpoint", server.endpoint)
+    named = run_coopgraph("query", *args, str(AGREEMENT), "--endpoint", server.endpoint)
+    for done in (local, remote, named):
+        assert done.returncode == 0, done.stderr
+    rows = json.loads(local.stdout)["results"]["bindings"]
+    assert rows and json.loads(remote.stdout)["results"]["bindings"] == rows
+    assert json.loads(named.stdout)["results"]["bindings"] == rows
+    shipped_only = [f"--graph={graph}" for graph in EmbeddedStore.shipped().graphs()]
+    narrowed = run_coopgraph("query", *args, "--endpoint", server.endpoint, *shipped_only)
+    assert narrowed.returncode == 2 and "no state XA" in narrowed.stderr
+
+
+def test_query_endpoint_refuses_a_file_the_store_holds_another_version_of(
+    server: Server, tmp_path: Path
+) -> None:
+    changed = tmp_path / AGREEMENT.name
+    changed.write_text(AGREEMENT.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+    load(server.store(), [AGREEMENT], validate=False)
+    done = run_coopgraph("query", "states", str(changed), "--endpoint", server.endpoint)
+    assert done.returncode == 2
+    assert f"other versions of: {changed.name}" in done.stderr and "coopgraph load" in done.stderr
+
+
+def test_query_all_graphs_asks_over_every_graph(server: Server) -> None:
+    store = server.store()
+    load(store, [], validate=False)
+    other = "https://example.org/not-coopgraph"
+    store.update(f"INSERT DATA {{ GRAPH <{other}> {{ <https://example.org/x> a <https://example.org/T> }} }}")
+    try:
+        everything = server.store(all_graphs=True).dataset()
+        assert other in everything and MANIFEST_GRAPH not in everything
+        assert other not in server.store().dataset()
+    finally:
+        store.update(f"DROP SILENT GRAPH <{other}>")
+
+
+def test_query_with_credentials_from_the_environment(virtuoso: Server) -> None:
+    """The query endpoint behind digest auth (Virtuoso's /sparql-auth): the auth options of load work for
+    query, and a wrong secret is a clear 401 that never shows the secret."""
+    load(virtuoso.store(), [], validate=False)
+    args = ["query", "states", "--format", "json", "--endpoint", virtuoso.update_endpoint]
+    auth = ["--auth", "digest", "--user", "dba", "--password-env", PASSWORD_ENV]
+    refused = run_coopgraph(*args, env=virtuoso.env())
+    assert refused.returncode == 2 and "401 Unauthorized" in refused.stderr
+    answered = run_coopgraph(*args, *auth, env=virtuoso.env())
+    assert answered.returncode == 0, answered.stderr
+    assert json.loads(answered.stdout)["results"]["bindings"]
+    secret = "not-the-password-0815"
+    wrong = run_coopgraph(*args, *auth, env=virtuoso.env(secret))
+    assert wrong.returncode == 2 and "401 Unauthorized" in wrong.stderr
+    assert secret not in wrong.stderr + wrong.stdout
 
 
 def test_malformed_file_is_refused_before_anything_is_sent(server: Server) -> None:
@@ -86,6 +201,16 @@ def test_malformed_file_is_refused_before_anything_is_sent(server: Server) -> No
     assert all_quads(store) == before
 
 
+def test_two_files_for_one_graph_are_refused(server: Server, tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    one, two = user_file(tmp_path / "a", "same", 1), user_file(tmp_path / "b", "same", 2)
+    before = all_quads(server.store())
+    done = run_coopgraph("load", str(one), str(two), "--no-validate", *server.load_args(), env=server.env())
+    assert done.returncode == 2 and "rename one of them" in done.stderr
+    assert all_quads(server.store()) == before
+
+
 def test_load_validates_by_default_and_then_uploads(oxigraph: Server, shipped: EmbeddedStore) -> None:
     result = run_coopgraph("load", *oxigraph.load_args())
     assert result.returncode == 0, result.stderr
@@ -96,7 +221,7 @@ def test_load_validates_by_default_and_then_uploads(oxigraph: Server, shipped: E
 
 
 def test_nonconforming_file_is_refused_and_nothing_uploaded(virtuoso: Server) -> None:
-    """Validation runs before the store is touched (here the store whose uploads are not atomic)."""
+    """Validation runs before the store is touched (here the store whose updates are not transactions)."""
     server = virtuoso
     store = server.store()
     before = all_quads(store)
@@ -111,24 +236,13 @@ def test_wrong_password_gives_a_clear_401_and_no_secret(virtuoso: Server) -> Non
     store = virtuoso.store()
     before = all_quads(store)
     secret = "not-the-password-4711"
-    result = run_coopgraph("load", "--no-validate", *virtuoso.load_args(), env=virtuoso.env(secret))
+    args = ("load", "--no-validate", "--force", *virtuoso.load_args())
+    result = run_coopgraph(*args, env=virtuoso.env(secret))
     assert result.returncode == 2
     assert "401 Unauthorized" in result.stderr
     assert f"password read from the environment variable {PASSWORD_ENV}" in result.stderr
     assert "Traceback" not in result.stderr
     assert secret not in result.stderr + result.stdout
-    assert all_quads(store) == before
-
-
-def test_virtuoso_without_an_update_endpoint_is_refused_before_any_upload(virtuoso: Server) -> None:
-    store = virtuoso.store()
-    before = all_quads(store)
-    args = virtuoso.load_args()
-    at = args.index("--update-endpoint")
-    del args[at : at + 2]
-    result = run_coopgraph("load", "--no-validate", *args, env=virtuoso.env())
-    assert result.returncode == 2
-    assert "not atomic" in result.stderr and "Update endpoint" in result.stderr
     assert all_quads(store) == before
 
 
@@ -140,10 +254,38 @@ def test_missing_password_variable_is_named(virtuoso: Server) -> None:
     assert f"environment variable {PASSWORD_ENV}" in result.stderr
 
 
+def test_a_failed_swap_leaves_the_dataset_and_the_next_load_cleans_up(server: Server, tmp_path: Path) -> None:
+    """The update endpoint refuses (404) after the graphs were staged: the dataset is as it was; the
+    staging graphs the failed load could not drop are dropped by the next load."""
+    store = server.store()
+    load(store, [], validate=False, prune=True)
+    before = view(store)
+    extra = user_file(tmp_path, "refused", 40)
+    broken = RemoteStore(
+        server.endpoint,
+        update_endpoint=server.endpoint.rsplit("/", 1)[0] + "/no-such-update",
+        gsp_endpoint=server.gsp_endpoint,
+        graph_param=server.graph_param,
+        auth=server.auth(),
+    )
+    with pytest.raises(StoreError, match="404 Not Found"):
+        load(broken, [extra], validate=False)
+    assert view(server.store()) == before
+    load(server.store(), [extra], validate=False)
+    assert not server.store().graphs(STAGING_PREFIX)
+
+
 def test_server_down_gives_a_clear_error(tmp_path: Path) -> None:
     base = f"http://127.0.0.1:{free_port()}"
     result = run_coopgraph(
-        "load", "--no-validate", "--endpoint", f"{base}/query", "--gsp-endpoint", f"{base}/store"
+        "load",
+        "--no-validate",
+        "--endpoint",
+        f"{base}/query",
+        "--update-endpoint",
+        f"{base}/update",
+        "--gsp-endpoint",
+        f"{base}/store",
     )
     assert result.returncode == 2
     assert result.stderr.startswith(f"coopgraph: error: query at {base}/query: connection refused")
@@ -163,59 +305,18 @@ def test_read_only_store_answers_403(tmp_path: Path) -> None:
 
 def test_wrong_endpoint_answers_404(oxigraph: Server) -> None:
     base = oxigraph.endpoint.rsplit("/", 1)[0]
-    result = run_coopgraph(
-        "load",
-        "--no-validate",
-        "--endpoint",
-        f"{base}/no-such-endpoint",
-        "--gsp-endpoint",
-        oxigraph.gsp_endpoint,
-    )
+    args = oxigraph.load_args()
+    args[args.index("--endpoint") + 1] = f"{base}/no-such-endpoint"
+    result = run_coopgraph("load", "--no-validate", *args)
     assert result.returncode == 2
     assert f"query at {base}/no-such-endpoint: 404 Not Found" in result.stderr
 
 
-def big_file(folder: Path, triples: int) -> Path:
-    path = folder / "big.ttl"
-    lines = ["@prefix ex: <https://example.org/big/> ."]
-    lines += [f'ex:s{i} ex:value "value {i}" .' for i in range(triples)]
-    path.write_text("\n".join(lines) + "\n")
-    return path
+def test_graphs_compare_equal_after_a_forced_reload(server: Server) -> None:
+    """--force sends everything again: the graphs are the same up to blank-node labels."""
+    store = server.store()
+    load(store, [], validate=False)
+    before = graphs_of(store)
+    load(store, [], validate=False, force=True)
+    assert same_graphs(graphs_of(store), before)
 
-
-def test_server_killed_mid_load_gives_a_clear_error_and_no_half_graph(tmp_path: Path) -> None:
-    """Pause the load right after its first graph lands, kill the server, resume: exit 2, and after a
-    restart every graph is either absent or complete."""
-    server = start_oxigraph(tmp_path / "server")
-    big = big_file(tmp_path, 20_000)
-    expected = EmbeddedStore.shipped([big])
-    store = server.store(default_graphs=[])
-    command = ["load", str(big), "--no-validate", *server.load_args()]
-    process = subprocess.Popen(
-        [sys.executable, "-m", "coopgraph", *command],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while not store.graphs() and process.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.005)
-        process.send_signal(signal.SIGSTOP)
-        server.kill()
-        process.send_signal(signal.SIGCONT)
-        out, err = process.communicate(timeout=60)
-    finally:
-        if process.poll() is None:
-            process.kill()
-    assert process.returncode == 2, out + err
-    assert "Traceback" not in err
-    assert "connection refused" in err or "closed the connection" in err
-    restarted = start_oxigraph(tmp_path / "server")
-    try:
-        counts = coopgraph_counts(restarted.store())
-    finally:
-        restarted.stop()
-    assert counts, "the first graph was committed before the kill"
-    assert all(counts[graph] == expected.count(graph) for graph in counts), counts
-    assert len(counts) < len(expected.graphs()), "the load was cut short"

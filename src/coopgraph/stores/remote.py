@@ -1,0 +1,507 @@
+"""The remote client: any SPARQL 1.1 server, through the SPARQL Protocol and the Graph Store Protocol.
+
+:class:`RemoteStore` sends queries and updates through SPARQLWrapper (form-encoded POST, JSON results) and
+graphs through the Graph Store Protocol (requests). Every query names its dataset (``default-graph-uri`` and
+``named-graph-uri`` for each graph), because stores disagree on what the default graph is: Oxigraph and Fuseki
+keep it apart from the named graphs, Virtuoso and GraphDB make it the union of everything. Where servers
+differ otherwise, the client asks its :class:`~coopgraph.stores.flavours.Flavour`.
+
+Errors are :class:`~coopgraph.errors.StoreError`, whose message names the URL and the reason and never a
+secret.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import html
+import io
+import json
+import os
+import re
+import time
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+from typing import Literal as TypingLiteral
+from urllib.parse import urlsplit, urlunsplit
+
+from rdflib import Literal, URIRef
+from rdflib.term import Identifier
+
+from coopgraph import __version__
+from coopgraph.errors import StoreError
+from coopgraph.load import GRAPH_BASE
+from coopgraph.stores import flavours
+from coopgraph.stores import manifest as manifests
+from coopgraph.stores.manifest import MANIFEST_GRAPH
+from coopgraph.stores.sparql import normalize_results, ntriples_term, strip_comments, with_values
+
+if TYPE_CHECKING:  # the remote store's libraries are imported when one is used: the embedded one needs none
+    from urllib.error import HTTPError
+
+    import requests
+    from SPARQLWrapper import SPARQLWrapper
+
+AuthScheme = TypingLiteral["basic", "digest", "bearer"]
+USER_AGENT = f"coopgraph/{__version__}"
+STAGING_PREFIX = "urn:coopgraph:staging:"
+_UPDATE_TYPES = ("INSERT", "DELETE", "CREATE", "CLEAR", "DROP", "LOAD", "COPY", "MOVE", "ADD")
+
+
+@dataclass(frozen=True)
+class Auth:
+    """Credentials for a remote store. ``secret`` is a password (basic, digest) or a token (bearer).
+
+    ``source`` says where the secret came from (e.g. the environment variable) for error messages; the
+    secret itself is never shown, not even by ``repr``.
+    """
+
+    scheme: AuthScheme
+    secret: str = field(repr=False)
+    user: str | None = None
+    source: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.scheme not in ("basic", "digest", "bearer"):
+            raise ValueError(
+                f"unknown authentication scheme {self.scheme!r}; expected basic, digest or bearer"
+            )
+        if self.scheme != "bearer" and not self.user:
+            raise ValueError(f"{self.scheme} authentication needs a user name")
+
+    @classmethod
+    def from_env(cls, scheme: AuthScheme, variable: str, user: str | None = None) -> Auth:
+        """Read the secret from the environment variable ``variable``; :class:`StoreError` if it is unset."""
+        secret = os.environ.get(variable)
+        if not secret:
+            raise StoreError(
+                f"the environment variable {variable} holding the {_secret_word(scheme)} is not set"
+            )
+        return cls(scheme, secret, user, source=f"the environment variable {variable}")
+
+
+def _secret_word(scheme: str) -> str:
+    return "token" if scheme == "bearer" else "password"
+
+
+def redact_url(url: str) -> str:
+    """The URL without any ``user:password@`` part."""
+    parts = urlsplit(url)
+    if parts.username is None and parts.password is None:
+        return url
+    host = parts.hostname or ""
+    if parts.port is not None:
+        host += f":{parts.port}"
+    return urlunsplit(parts._replace(netloc=host))
+
+
+def _detail(body: bytes | str | None, limit: int = 300) -> str:
+    """The server's error text made readable: HTML tags dropped, white space collapsed, kept short."""
+    if not body:
+        return ""
+    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+    if re.match(r"\s*<(!doctype|html)\b", text, re.IGNORECASE):
+        text = re.sub(r"(?is)<(script|style|title|head)\b.*?</\1>", " ", text)
+        text = html.unescape(re.sub(r"</?[A-Za-z][A-Za-z0-9]*(\s[^<>]*)?/?>|<![^<>]*>", " ", text))
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class _ProgressBody:
+    """A request body that reports how many bytes have been sent (and can rewind for digest auth)."""
+
+    def __init__(self, data: bytes, advance: Callable[[int], None]) -> None:
+        self._data = io.BytesIO(data)
+        self._size = len(data)
+        self._advance = advance
+
+    def __len__(self) -> int:
+        return self._size
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self._data.read(size)
+        self._advance(len(chunk))
+        return chunk
+
+    def tell(self) -> int:
+        return self._data.tell()
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        before = self._data.tell()
+        after = self._data.seek(offset, whence)
+        self._advance(after - before)
+        return after
+
+
+class _BearerAuth:  # requests takes any callable as auth
+    def __init__(self, token: str) -> None:
+        self._token = token
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        request.headers["Authorization"] = f"Bearer {self._token}"
+        return request
+
+
+class RemoteStore:
+    """A SPARQL 1.1 server: queries and updates via SPARQLWrapper, graphs via the Graph Store Protocol.
+
+    ``endpoint`` answers queries; ``update_endpoint`` takes SPARQL Update (loading needs it);
+    ``gsp_endpoint`` is the Graph Store Protocol URL, the graph named by the ``graph_param`` query parameter
+    (default: the flavour's, ``graph`` in the standard, ``graph-uri`` for Virtuoso).
+
+    The dataset of every query (each IRI sent as ``default-graph-uri`` and ``named-graph-uri``):
+    ``default_graphs`` when given (an empty list means the store's own default graph); else every named
+    graph of the store but coopgraph's own bookkeeping when ``all_graphs``; else the graphs the store's
+    manifest lists (what `coopgraph load` put there, :mod:`coopgraph.stores.manifest`); else, in a store
+    without a manifest, its graphs under ``https://w3id.org/coopgraph/graph/``.
+
+    ``flavour`` is a :class:`~coopgraph.stores.flavours.Flavour` or its name; by default it is found from
+    the server's ``Server`` header the first time it is needed.
+    """
+
+    def __init__(
+        self,
+        endpoint: str,
+        *,
+        update_endpoint: str | None = None,
+        gsp_endpoint: str | None = None,
+        graph_param: str | None = None,
+        auth: Auth | None = None,
+        timeout: float = 30.0,
+        default_graphs: Sequence[str] | None = None,
+        all_graphs: bool = False,
+        flavour: flavours.Flavour | str | None = None,
+    ) -> None:
+        if timeout <= 0:
+            raise ValueError("the timeout must be a positive number of seconds")
+        if all_graphs and default_graphs is not None:
+            raise ValueError("give default_graphs or all_graphs, not both")
+        self.endpoint = endpoint
+        self.update_endpoint = update_endpoint
+        self.gsp_endpoint = gsp_endpoint
+        self._graph_param = graph_param
+        self.auth = auth
+        self.timeout = timeout
+        self.default_graphs = list(default_graphs) if default_graphs is not None else None
+        self.all_graphs = all_graphs
+        self._flavour = flavours.named(flavour) if isinstance(flavour, str) else flavour
+        import requests
+
+        self._session = requests.Session()
+        self._session.headers["User-Agent"] = USER_AGENT
+        if auth is not None:
+            if auth.scheme == "basic":
+                self._session.auth = requests.auth.HTTPBasicAuth(auth.user or "", auth.secret)
+            elif auth.scheme == "digest":
+                self._session.auth = requests.auth.HTTPDigestAuth(auth.user or "", auth.secret)
+            else:
+                self._session.auth = _BearerAuth(auth.secret)
+        self._digest_primed = False
+
+    @property
+    def flavour(self) -> flavours.Flavour:
+        """How this server departs from the standards (found from its ``Server`` header once)."""
+        if self._flavour is None:
+            self._flavour = flavours.detect(self.server())
+        return self._flavour
+
+    @property
+    def graph_param(self) -> str:
+        return self._graph_param or self.flavour.graph_param
+
+    def __repr__(self) -> str:
+        return f"RemoteStore({redact_url(self.endpoint)!r})"
+
+    # -- errors
+
+    def _secret_free(self, message: str) -> str:
+        if self.auth is not None and self.auth.secret:
+            message = message.replace(self.auth.secret, "***")
+        return message
+
+    def _status_error(
+        self, action: str, url: str, status: int, reason: str, body: bytes | str | None
+    ) -> StoreError:
+        detail = _detail(body)
+        where = f"{action} {redact_url(url)}"
+        if status == 401:
+            if self.auth is None:
+                hint = "the server asks for credentials; give an authentication scheme, a user and a secret"
+            else:
+                source = f" read from {self.auth.source}" if self.auth.source else ""
+                who = f"user {self.auth.user!r}, " if self.auth.user else ""
+                secret = _secret_word(self.auth.scheme)
+                hint = f"the server refused the {self.auth.scheme} credentials ({who}{secret}{source})"
+            message = f"{where}: 401 Unauthorized: {hint}"
+        elif status == 403:
+            message = (
+                f"{where}: 403 Forbidden: the server does not allow this (read-only, or writes not allowed)"
+            )
+        elif status == 404:
+            message = f"{where}: 404 Not Found: no such endpoint or graph; check the URL"
+        elif status == 400:
+            message = f"{where}: 400 Bad Request: the server rejected the request"
+        elif status >= 500:
+            message = f"{where}: {status} {reason or 'Server Error'}: the server failed"
+        else:
+            message = f"{where}: HTTP {status} {reason}".rstrip()
+        if detail and status != 401:
+            message += f": {detail}"
+        return StoreError(self._secret_free(message))
+
+    def _connection_error(self, action: str, url: str, error: BaseException) -> StoreError:
+        from http.client import HTTPException
+
+        import requests
+
+        where = f"{action} {redact_url(url)}"
+        chain: list[BaseException] = []
+        current: BaseException | None = error
+        while current is not None and current not in chain:
+            chain.append(current)
+            current = current.__cause__ or current.__context__ or getattr(current, "reason", None)
+            if not isinstance(current, BaseException):
+                current = None
+        if any(isinstance(e, (TimeoutError, requests.Timeout)) for e in chain) or "timed out" in str(error):
+            return StoreError(f"{where}: no answer within {self.timeout:g} s (timed out)")
+        if any(isinstance(e, ConnectionRefusedError) for e in chain) or "refused" in str(error).lower():
+            return StoreError(f"{where}: connection refused; is the server running at that address?")
+        if any(isinstance(e, (ConnectionResetError, BrokenPipeError, HTTPException)) for e in chain) or any(
+            "aborted" in str(e).lower() or "closed" in str(e).lower() for e in chain
+        ):
+            return StoreError(f"{where}: the server closed the connection before answering (did it stop?)")
+        return StoreError(self._secret_free(f"{where}: cannot reach the server: {_detail(str(error))}"))
+
+    # -- SPARQL protocol (SPARQLWrapper)
+
+    def _wrapper(self, sparql: str, graphs: Sequence[str], endpoint: str | None = None) -> SPARQLWrapper:
+        from SPARQLWrapper import BASIC, DIGEST, JSON, POST, URLENCODED, SPARQLWrapper
+
+        url = endpoint or self.endpoint
+        wrapper = SPARQLWrapper(url, updateEndpoint=self.update_endpoint, agent=USER_AGENT)
+        wrapper.setReturnFormat(JSON)
+        wrapper.setOnlyConneg(True)
+        wrapper.setMethod(POST)
+        wrapper.setRequestMethod(URLENCODED)
+        wrapper.timeout = self.timeout  # type: ignore[assignment]  # setTimeout() would round to whole seconds
+        for graph in graphs:
+            wrapper.addParameter("default-graph-uri", graph)
+            wrapper.addParameter("named-graph-uri", graph)
+        if self.auth is not None:
+            if self.auth.scheme == "bearer":
+                wrapper.addCustomHttpHeader("Authorization", f"Bearer {self.auth.secret}")
+            else:
+                wrapper.setHTTPAuth(BASIC if self.auth.scheme == "basic" else DIGEST)
+                wrapper.setCredentials(self.auth.user, self.auth.secret)
+        wrapper.setQuery(strip_comments(sparql))  # its query-type sniffing trips over comments
+        return wrapper
+
+    def _send(self, wrapper: SPARQLWrapper, action: str, url: str) -> tuple[bytes, Mapping[str, str]]:
+        from http.client import HTTPException
+        from urllib.error import HTTPError, URLError
+
+        from SPARQLWrapper.SPARQLExceptions import (
+            EndPointInternalError,
+            EndPointNotFound,
+            QueryBadFormed,
+            SPARQLWrapperException,
+            Unauthorized,
+            URITooLong,
+        )
+
+        try:
+            result = wrapper.query()
+            with result.response as response:
+                return response.read(), response.headers
+        except SPARQLWrapperException as error:
+            status = {
+                QueryBadFormed: 400,
+                Unauthorized: 401,
+                EndPointNotFound: 404,
+                URITooLong: 414,
+                EndPointInternalError: 500,
+            }.get(type(error), 500)
+            body = str(error).split("Response:\n", 1)[1] if "Response:\n" in str(error) else None
+            if body and body[:2] in ("b'", 'b"'):
+                with contextlib.suppress(ValueError, SyntaxError):
+                    body = _literal_bytes(body)
+            raise self._status_error(action, url, status, "", body) from None
+        except HTTPError as error:
+            raise self._status_error(action, url, error.code, error.reason, _read_quietly(error)) from None
+        except (URLError, OSError, HTTPException) as error:
+            raise self._connection_error(action, url, error) from None
+
+    def _select(self, sparql: str, graphs: Sequence[str], endpoint: str | None = None) -> dict:
+        from SPARQLWrapper import ASK, SELECT
+
+        url = endpoint or self.endpoint
+        wrapper = self._wrapper(sparql, graphs, url)
+        if wrapper.queryType not in (SELECT, ASK):
+            raise ValueError("only SELECT and ASK queries are supported")
+        body, headers = self._send(wrapper, "query at", url)
+        self.flavour.check_answer(headers, f"query at {redact_url(url)}")
+        try:
+            document = json.loads(body)
+        except ValueError:
+            kind = headers.get("Content-Type", "no content type")
+            raise StoreError(
+                f"query at {redact_url(self.endpoint)}: the answer is not SPARQL JSON results ({kind}): "
+                f"{_detail(body, 120)}"
+            ) from None
+        if not isinstance(document, dict) or ("boolean" not in document and "results" not in document):
+            raise StoreError(f"query at {redact_url(self.endpoint)}: the answer is not SPARQL JSON results")
+        return normalize_results(self.flavour.fix_answer(document, ask=wrapper.queryType == ASK))
+
+    def query(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> dict:
+        """Run a SELECT or ASK query over the coopgraph graphs (see ``default_graphs``)."""
+        text = with_values(sparql, bindings or {})
+        return self._select(text, self.dataset())
+
+    def query_at(self, endpoint: str, sparql: str) -> dict:
+        """Run a SELECT or ASK query at another endpoint of the same server, with this store's credentials
+        and no dataset (a server function that only its update endpoint's user may call)."""
+        return self._select(sparql, (), endpoint)
+
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL Update request at the update endpoint."""
+        if not self.update_endpoint:
+            raise StoreError("this needs the store's SPARQL Update endpoint; none was given")
+        wrapper = self._wrapper(sparql, ())
+        if wrapper.queryType not in _UPDATE_TYPES:
+            raise ValueError("not a SPARQL Update request")
+        self._send(wrapper, "update at", self.update_endpoint)
+
+    def dataset(self) -> list[str]:
+        """The graphs every query is run over (see the class's docstring), found once and kept."""
+        if self.default_graphs is not None:
+            return self.default_graphs
+        if self.all_graphs:
+            found = [g for g in self.graphs("") if g != MANIFEST_GRAPH and not g.startswith(STAGING_PREFIX)]
+        else:
+            found = list(self.manifest(wait=True).graphs) or self.graphs()
+        if not found:
+            raise StoreError(
+                f"the store at {redact_url(self.endpoint)} holds no coopgraph graphs (no manifest, none "
+                f"under {GRAPH_BASE}); load them first with `coopgraph load`"
+            )
+        self.default_graphs = found
+        return found
+
+    def manifest(self, *, wait: bool = False) -> manifests.Manifest:
+        """What the store's manifest says (empty if it has none). With ``wait``, a manifest marked as
+        being swapped is read again for up to the timeout (at most 30 s), then :class:`SwapInProgress`."""
+        deadline = time.monotonic() + min(self.timeout, 30.0)
+        while True:
+            rows = self._select(manifests.READ_QUERY, ())["results"]["bindings"]
+            found = manifests.read(rows)
+            if not (wait and found.swapping):
+                return found
+            if time.monotonic() >= deadline:
+                raise found.swap_error(f"query at {redact_url(self.endpoint)}")
+            time.sleep(0.2)
+
+    def graphs(self, prefix: str = GRAPH_BASE) -> list[str]:
+        """The IRIs of the store's named graphs that start with ``prefix``, sorted."""
+        return sorted(self.counts(prefix))
+
+    def counts(self, prefix: str = GRAPH_BASE) -> dict[str, int]:
+        """How many triples each of the store's named graphs that start with ``prefix`` holds (one query)."""
+        # no filter for every graph: Virtuoso finds no string that starts with ""
+        where = f"FILTER(STRSTARTS(STR(?g), {ntriples_term(Literal(prefix))}))" if prefix else ""
+        document = self._select(
+            f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {where} }} GROUP BY ?g", ()
+        )
+        found = {}
+        for row in document["results"]["bindings"]:
+            if row.get("g", {}).get("type") == "uri":
+                found[row["g"]["value"]] = self._number(row, row["g"]["value"])
+        return found
+
+    def _number(self, row: dict, graph: str) -> int:
+        try:
+            return int(row["n"]["value"])
+        except (KeyError, ValueError):
+            raise StoreError(
+                f"query at {redact_url(self.endpoint)}: the triple count of {graph} is not a number"
+            ) from None
+
+    def count(self, graph: str) -> int:
+        """How many triples the named graph holds (0 when it does not exist)."""
+        iri = ntriples_term(URIRef(graph))
+        document = self._select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {iri} {{ ?s ?p ?o }} }}", ())
+        rows = document["results"]["bindings"]
+        return self._number(rows[0], graph) if rows else 0
+
+    def server(self) -> str:
+        """What the server calls itself (its ``Server`` header), e.g. ``Oxigraph/0.5.13``; '' if unsaid."""
+        _, headers = self._send(self._wrapper("ASK {}", ()), "query at", self.endpoint)
+        return headers.get("Server", "") or ""
+
+    # -- Graph Store Protocol (requests)
+
+    def _gsp(self, method: str, graph: str, **kwargs) -> requests.Response:
+        if not self.gsp_endpoint:
+            raise StoreError("this needs the store's Graph Store Protocol endpoint; none was given")
+        import requests
+
+        url = self.gsp_endpoint
+        try:
+            return self._session.request(
+                method, url, params={self.graph_param: graph}, timeout=self.timeout, **kwargs
+            )
+        except requests.RequestException as error:
+            raise self._connection_error(f"{method} graph <{graph}> at", url, error) from None
+
+    def _prime_digest(self) -> None:
+        """Answer the digest challenge once with a small request, so a large upload is not sent twice."""
+        if self.auth is None or self.auth.scheme != "digest" or self._digest_primed:
+            return
+        response = self._gsp(
+            "GET", f"{STAGING_PREFIX}{uuid.uuid4().hex}", headers={"Accept": "application/n-triples"}
+        )
+        if response.status_code in (401, 403):
+            raise self._status_error(
+                "signing in at",
+                self.gsp_endpoint or "",
+                response.status_code,
+                response.reason,
+                response.content,
+            )
+        self._digest_primed = True
+
+    def put_graph(self, graph: str, data: bytes, advance: Callable[[int], None] | None = None) -> None:
+        """Replace the named graph with ``data`` (N-Triples) by one Graph Store Protocol PUT."""
+        self._prime_digest()
+        body = _ProgressBody(data, advance or (lambda _: None))
+        response = self._gsp("PUT", graph, data=body, headers={"Content-Type": "application/n-triples"})
+        if response.status_code >= 400:
+            raise self._status_error(
+                f"PUT graph <{graph}> at",
+                self.gsp_endpoint or "",
+                response.status_code,
+                response.reason,
+                response.content,
+            )
+
+    def drop_quietly(self, graphs: Sequence[str]) -> None:
+        """Drop these graphs if the server still answers (cleaning up after a failure); never raises."""
+        if graphs:
+            with contextlib.suppress(StoreError):
+                self.update(" ;\n".join(f"DROP SILENT GRAPH {ntriples_term(URIRef(g))}" for g in graphs))
+
+
+def _read_quietly(error: HTTPError) -> bytes:
+    try:
+        return error.read()
+    except OSError:
+        return b""
+
+
+def _literal_bytes(text: str) -> bytes:
+    """The bytes of a ``b'…'`` repr (how SPARQLWrapper puts the server's answer into its messages)."""
+    value = ast.literal_eval(text.strip())
+    if not isinstance(value, bytes):
+        raise ValueError("not bytes")
+    return value

@@ -1,0 +1,194 @@
+"""SPARQL text and terms: binding values safely, and reading answers in one shape whichever store wrote them.
+
+- :func:`ntriples_term` and :func:`values_block` write terms as N-Triples, escaped so a value can only ever
+  be read as that one term; :func:`with_values` puts a ``VALUES`` block at the start of a query's WHERE group.
+- :func:`strip_comments` and the tokenizer behind it know comments, strings and IRIs apart.
+- :func:`normalize_results` turns any store's SPARQL 1.1 Query Results JSON into one canonical dict.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from typing import Protocol
+
+import pyoxigraph
+from rdflib import BNode, Literal, URIRef
+from rdflib.term import Identifier
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+class Store(Protocol):
+    """Anything that answers SPARQL SELECT and ASK queries with SPARQL 1.1 Query Results JSON."""
+
+    def query(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> dict: ...
+
+
+_VARIABLE = re.compile(r"\w+")
+
+
+def to_oxigraph(term: Identifier) -> pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal:
+    """The pyoxigraph term for an rdflib term; ``ValueError`` for an invalid IRI, language tag or datatype."""
+    if isinstance(term, URIRef):
+        return pyoxigraph.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return pyoxigraph.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return pyoxigraph.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return pyoxigraph.Literal(str(term), datatype=pyoxigraph.NamedNode(str(term.datatype)))
+        return pyoxigraph.Literal(str(term))
+    raise ValueError(f"cannot bind {term!r}: expected an IRI, a blank node or a literal")
+
+
+def _variable_name(name: str) -> str:
+    bare = name[1:] if name[:1] in ("?", "$") else name
+    if not _VARIABLE.fullmatch(bare):
+        raise ValueError(f"not a SPARQL variable name: {name!r}")
+    return bare
+
+
+def ntriples_term(term: Identifier) -> str:
+    """The N-Triples form of an IRI or literal, escaped so that it can only ever be read as that one term."""
+    if isinstance(term, BNode):
+        raise ValueError("a blank node cannot be bound in a VALUES block; bind an IRI or a literal")
+    try:
+        return str(to_oxigraph(term))
+    except ValueError as error:
+        raise ValueError(f"cannot bind {str(term)!r}: {error}") from None
+
+
+def values_block(bindings: Mapping[str, Identifier]) -> str:
+    """``VALUES (?a ?b) { (<term> <term>) }`` for the given variable → term mapping."""
+    names = [_variable_name(name) for name in bindings]
+    terms = [ntriples_term(term) for term in bindings.values()]
+    return "VALUES (" + " ".join(f"?{n}" for n in names) + ") { (" + " ".join(terms) + ") }"
+
+
+_IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
+
+
+def _tokens(query: str) -> Iterator[tuple[str, int, int]]:
+    """Split a query into ``comment``, ``string`` and ``iri`` spans and single ``char`` spans in between."""
+    i, n = 0, len(query)
+    while i < n:
+        ch = query[i]
+        start = i
+        if ch == "#":
+            while i < n and query[i] not in "\r\n":
+                i += 1
+            yield "comment", start, i
+            continue
+        if ch in "\"'":
+            quote = ch * 3 if query.startswith(ch * 3, i) else ch
+            i += len(quote)
+            while i < n and not query.startswith(quote, i):
+                if query[i] == "\\":
+                    i += 1
+                elif len(quote) == 1 and query[i] in "\r\n":
+                    raise ValueError("a string literal in the query is not closed on its line")
+                i += 1
+            if i >= n:
+                raise ValueError("a string literal in the query is not closed")
+            i += len(quote)
+            yield "string", start, i
+            continue
+        match = _IRIREF.match(query, i) if ch == "<" else None
+        if match:  # an IRI; otherwise "<" is the less-than operator
+            i = match.end()
+            yield "iri", start, i
+            continue
+        i += 1
+        yield "char", start, i
+
+
+def _structure(query: str) -> Iterator[tuple[int, str]]:
+    """Positions of ``{``, ``}``, ``(`` and ``)`` outside comments, string literals and IRIs."""
+    for kind, start, _ in _tokens(query):
+        if kind == "char" and query[start] in "{}()":
+            yield start, query[start]
+
+
+def strip_comments(query: str) -> str:
+    """The query without its ``#`` comments (strings and IRIs that hold a ``#`` are kept)."""
+    return "".join(query[start:end] for kind, start, end in _tokens(query) if kind != "comment")
+
+
+def _skip_blank(query: str, i: int) -> int:
+    """The position of the next token at or after ``i``, past white space and comments."""
+    while i < len(query):
+        if query[i].isspace():
+            i += 1
+        elif query[i] == "#":
+            while i < len(query) and query[i] not in "\r\n":
+                i += 1
+        else:
+            break
+    return i
+
+
+def _group_start(query: str, after: int) -> int:
+    """The position of the first ``{`` at or after ``after`` that is not inside parentheses."""
+    depth = 0
+    for position, ch in _structure(query):
+        if position < after:
+            continue
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "{" and depth <= 0:
+            return position
+    raise ValueError("the query has no WHERE group to bind values in")
+
+
+def with_values(query: str, bindings: Mapping[str, Identifier]) -> str:
+    """The query with a ``VALUES`` block for ``bindings`` as the first element of its WHERE group.
+
+    The WHERE group is the first ``{`` outside parentheses (a SELECT expression may hold ``EXISTS {…}``),
+    comments, strings and IRIs. When that group is a sub-select, the block goes into the sub-select's own
+    WHERE group, where its variables are in scope.
+    """
+    if not bindings:
+        return query
+    block = values_block(bindings)
+    start = _group_start(query, 0)
+    while re.match(r"select\b", query[_skip_blank(query, start + 1) :], re.IGNORECASE):
+        start = _group_start(query, start + 1)
+    return f"{query[: start + 1]} {block} {query[start + 1 :]}"
+
+
+def normalize_results(document: Mapping) -> dict:
+    """A SPARQL 1.1 Query Results JSON document in one canonical shape, whichever store wrote it.
+
+    ``typed-literal`` (SPARQL 1.0, Virtuoso) becomes ``literal``; ``xsd:string`` and ``rdf:langString``
+    datatypes are dropped (RDF 1.1 says they are implied); language tags are lower-cased; booleans are
+    written ``true``/``false`` (Virtuoso answers ``1``/``0``).
+    """
+    if "boolean" in document:
+        return {"head": {}, "boolean": bool(document["boolean"])}
+    variables = list(document.get("head", {}).get("vars", []))
+    rows = []
+    for row in document.get("results", {}).get("bindings", []):
+        rows.append({name: _normalize_term(value) for name, value in row.items()})
+    return {"head": {"vars": variables}, "results": {"bindings": rows}}
+
+
+def _normalize_term(term: Mapping) -> dict:
+    kind = term.get("type")
+    if kind in ("literal", "typed-literal"):
+        out = {"type": "literal", "value": term["value"]}
+        language = term.get("xml:lang")
+        datatype = term.get("datatype")
+        if language:
+            out["xml:lang"] = language.lower()
+        elif datatype and datatype not in (XSD_STRING, RDF_LANG_STRING):
+            out["datatype"] = datatype
+            if datatype == XSD_BOOLEAN:
+                out["value"] = {"1": "true", "0": "false"}.get(out["value"], out["value"])
+        return out
+    return {"type": kind, "value": term["value"]}
