@@ -1,4 +1,4 @@
-"""Real SPARQL servers for the integration tests, on 127.0.0.1, and helpers to talk to them.
+"""Real SPARQL servers for the integration tests (and benchmarks/stores.py), on 127.0.0.1, and helpers.
 
 - Oxigraph: the ``oxigraph`` binary of the PyPI package (in the test extra), found next to the Python that
   runs the tests.
@@ -7,6 +7,18 @@
 
 Each server gets a free port and its own folder, is waited for until it answers a query, and is stopped by
 its PID. With ``CI=true`` a missing server fails the tests instead of skipping them.
+
+Limits, sized for a 2-core machine whose cores are both busy with other work: a canned query on the test
+data answers in well under a second on an idle machine, and a loaded machine makes it a few times slower.
+Each server stops a query itself after :data:`SERVER_QUERY_LIMIT_S` seconds (Oxigraph's ``--timeout-s``,
+Virtuoso's ``MaxQueryExecutionTime``), and the tests' clients give up after :data:`CLIENT_TIMEOUT_S`, a
+little later, so the server's own error normally comes first. A server that still does not answer (a
+query the server does not stop, a crash) is found by :meth:`Server.check` and restarted on the same
+folder and ports, so one runaway query costs one failed case, never the session.
+
+:func:`launch_oxigraph` and :func:`launch_virtuoso` raise :class:`ServerError`; :func:`start_oxigraph` and
+:func:`start_virtuoso` are the same for tests (a missing server skips, or fails in CI; one that does not
+start fails the test with its log).
 """
 
 from __future__ import annotations
@@ -34,6 +46,24 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 FIXTURES = Path(__file__).parent / "fixtures"
 PASSWORD_ENV = "COOPGRAPH_TEST_PASSWORD"
 
+#: How long a server works on one query before it stops it (and answers with an error), in seconds.
+SERVER_QUERY_LIMIT_S = 20
+#: How long the tests' clients wait for an answer: past the server's own limit, so its error comes first.
+CLIENT_TIMEOUT_S = 30.0
+#: How long a health check waits for ``ASK {}``: an idle server answers in milliseconds, a busy machine
+#: can hold it up for a second or two; one that takes longer is stuck and gets restarted.
+HEALTH_TIMEOUT_S = 10.0
+#: How long a server may take to start answering (Virtuoso builds its database on the first start).
+START_TIMEOUT_S = {"oxigraph": 30.0, "virtuoso": 120.0}
+
+
+class ServerError(RuntimeError):
+    """A server is not installed, did not start, died, or does not answer; the message holds its log tail."""
+
+
+class ServerMissing(ServerError):
+    """The server's program is not installed."""
+
 
 def unavailable(reason: str) -> None:
     """Skip outside CI; fail in CI, where the integration tests must run."""
@@ -50,9 +80,21 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def tail(path: Path, size: int = 3000) -> str:
+    """The end of a log file ('' when there is none yet)."""
+    try:
+        return path.read_bytes()[-size:].decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
 @dataclass
 class Server:
-    """A running SPARQL server and how to reach it."""
+    """A running SPARQL server and how to reach it.
+
+    ``folder`` and ``ports`` are what :meth:`restart` needs to start the same server again: same database,
+    same endpoints, so that stores and fixtures holding its URLs keep working.
+    """
 
     name: str
     process: subprocess.Popen
@@ -64,6 +106,10 @@ class Server:
     user: str | None = None
     password: str | None = None
     extra: dict = field(default_factory=dict)
+    folder: Path | None = None
+    ports: tuple[int, ...] = ()
+    options: dict = field(default_factory=dict)
+    restarts: int = 0
 
     def auth(self, password: str | None = None) -> Auth | None:
         if self.user is None:
@@ -76,6 +122,7 @@ class Server:
         )
 
     def store(self, *, password: str | None = None, **options) -> RemoteStore:
+        options.setdefault("timeout", CLIENT_TIMEOUT_S)
         return RemoteStore(
             self.endpoint,
             update_endpoint=self.update_endpoint,
@@ -97,7 +144,7 @@ class Server:
             "--graph-param",
             self.graph_param,
             "--timeout",
-            "20",
+            f"{CLIENT_TIMEOUT_S:g}",
         ]
         if self.user:
             args += ["--auth", "digest", "--user", self.user, "--password-env", PASSWORD_ENV]
@@ -108,6 +155,59 @@ class Server:
         if self.user:
             env[PASSWORD_ENV] = password or self.password or ""
         return env
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def log_tail(self, size: int = 3000) -> str:
+        """The end of the server's output, and of Virtuoso's own error log when there is one."""
+        text = tail(self.log, size)
+        own = self.extra.get("error_log")
+        if own:
+            text += f"\n--- {own}:\n{tail(Path(own), size)}"
+        return text
+
+    def answers(self, timeout: float = HEALTH_TIMEOUT_S) -> bool:
+        """Whether the process is alive and answers ``ASK {}`` within ``timeout`` seconds."""
+        if not self.alive():
+            return False
+        try:
+            response = requests.post(
+                self.endpoint,
+                data={"query": "ASK {}"},
+                headers={"Accept": "application/sparql-results+json"},
+                timeout=timeout,
+            )
+        except requests.RequestException:
+            return False
+        return response.status_code == 200
+
+    def check(self, timeout: float = HEALTH_TIMEOUT_S) -> str | None:
+        """Make sure the server is alive and answers; restart it on its folder and ports if not.
+
+        Returns ``None`` when it answered, else why it was restarted (with the log tail of the server
+        that failed). :class:`ServerError` when it cannot be restarted."""
+        if self.answers(timeout):
+            return None
+        if self.alive():
+            why = f"{self.name} did not answer ASK {{}} within {timeout:g} s"
+        else:
+            why = f"{self.name} had exited with {self.process.returncode}"
+        why += f"; its log ended with:\n{self.log_tail()}"
+        self.restart()
+        return why
+
+    def restart(self) -> None:
+        """Stop the server (a stuck one is killed) and start it again on the same folder and ports.
+
+        The data stays: both keep their database in the folder (Virtuoso replays its transaction log)."""
+        if self.folder is None:
+            raise ServerError(f"{self.name} was not started by this module and cannot be restarted")
+        self.stop(grace=10)
+        launch = {"oxigraph": launch_oxigraph, "virtuoso": launch_virtuoso}[self.name]
+        fresh = launch(self.folder, ports=self.ports, **self.options)
+        self.process = fresh.process
+        self.restarts += 1
 
     def stop(self, grace: float = 20.0) -> None:
         if self.process.poll() is None:
@@ -126,26 +226,17 @@ class Server:
 
 
 def wait_until_ready(server: Server, timeout: float) -> None:
+    """Wait until the server answers ``ASK {}``; :class:`ServerError` with its log if it exits or never
+    answers (it is then killed)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            pytest.fail(
-                f"{server.name} exited with {server.process.returncode}:\n{server.log.read_text()[-3000:]}"
-            )
-        try:
-            response = requests.post(
-                server.endpoint,
-                data={"query": "ASK {}"},
-                headers={"Accept": "application/sparql-results+json"},
-                timeout=2,
-            )
-            if response.status_code == 200:
-                return
-        except requests.RequestException:
-            pass
+        if not server.alive():
+            raise ServerError(f"{server.name} exited with {server.process.returncode}:\n{server.log_tail()}")
+        if server.answers(timeout=2):
+            return
         time.sleep(0.05)
     server.kill()
-    pytest.fail(f"{server.name} did not answer within {timeout} s:\n{server.log.read_text()[-3000:]}")
+    raise ServerError(f"{server.name} did not answer within {timeout:g} s:\n{server.log_tail()}")
 
 
 def oxigraph_binary() -> str | None:
@@ -153,13 +244,20 @@ def oxigraph_binary() -> str | None:
     return str(beside) if beside.is_file() else shutil.which("oxigraph")
 
 
-def start_oxigraph(folder: Path, *, read_only: bool = False) -> Server:
+def launch_oxigraph(
+    folder: Path,
+    *,
+    read_only: bool = False,
+    ports: tuple[int, ...] = (),
+    query_limit: float = SERVER_QUERY_LIMIT_S,
+) -> Server:
+    """An Oxigraph server with its database in ``folder/db``, on ``ports[0]`` or a free port."""
     binary = oxigraph_binary()
     if binary is None:
-        unavailable("the oxigraph server is not installed (pip install oxigraph)")
+        raise ServerMissing("the oxigraph server is not installed (pip install oxigraph)")
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "db").mkdir(exist_ok=True)
-    port = free_port()
+    port = ports[0] if ports else free_port()
     log = folder / "oxigraph.log"
     if read_only and not (folder / "db" / "CURRENT").exists():  # a read-only server needs a database
         subprocess.run(
@@ -168,16 +266,23 @@ def start_oxigraph(folder: Path, *, read_only: bool = False) -> Server:
             capture_output=True,
         )
     command = [binary, "serve-read-only" if read_only else "serve", "--location", str(folder / "db")]
+    # --timeout-s: the server stops a query itself; without it a query whose client gave up runs on
+    command += ["--bind", f"127.0.0.1:{port}", "--timeout-s", f"{query_limit:g}"]
     with log.open("ab") as out:
-        process = subprocess.Popen(
-            [*command, "--bind", f"127.0.0.1:{port}"],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-        )
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
-    server = Server("oxigraph", process, log, f"{base}/query", f"{base}/update", f"{base}/store")
-    wait_until_ready(server, 30)
+    server = Server(
+        "oxigraph",
+        process,
+        log,
+        f"{base}/query",
+        f"{base}/update",
+        f"{base}/store",
+        folder=folder,
+        ports=(port,),
+        options={"read_only": read_only, "query_limit": query_limit},
+    )
+    wait_until_ready(server, START_TIMEOUT_S["oxigraph"])
     return server
 
 
@@ -195,8 +300,8 @@ TransactionFile = {db}/virtuoso-temp.trx
 ServerPort = 127.0.0.1:{sql_port}
 DisableUnixSocket = 1
 DirsAllowed = ., {db}
-NumberOfBuffers = 10000
-MaxDirtyBuffers = 6000
+NumberOfBuffers = {buffers}
+MaxDirtyBuffers = {dirty}
 CheckpointInterval = 0
 [HTTPServer]
 ServerPort = 127.0.0.1:{http_port}
@@ -205,20 +310,40 @@ ServerThreads = 4
 MaxClientConnections = 4
 [SPARQL]
 ResultSetMaxRows = 1000000
-MaxQueryExecutionTime = 5
+MaxQueryExecutionTime = {query_limit}
 """
 
 
-def start_virtuoso(folder: Path) -> Server:
+def launch_virtuoso(
+    folder: Path,
+    *,
+    ports: tuple[int, ...] = (),
+    query_limit: float = SERVER_QUERY_LIMIT_S,
+    buffers: int = 10000,
+) -> Server:
+    """A private Virtuoso with its database in ``folder/db``, on ``ports`` (HTTP, SQL) or free ports.
+
+    ``buffers`` is ``NumberOfBuffers`` (8 KiB pages kept in memory; 10,000 is 80 MiB, enough for the test
+    data, not for a million triples)."""
     binary = shutil.which("virtuoso-t")
     if binary is None:
-        unavailable("virtuoso-t is not installed (bash .ci/system-deps installs virtuoso-opensource)")
+        raise ServerMissing("virtuoso-t is not installed (bash .ci/system-deps installs virtuoso-opensource)")
     db, root = folder / "db", folder / "www"
     db.mkdir(parents=True, exist_ok=True)
     root.mkdir(exist_ok=True)
-    http_port, sql_port = free_port(), free_port()
+    http_port, sql_port = ports if ports else (free_port(), free_port())
     ini = folder / "virtuoso.ini"
-    ini.write_text(VIRTUOSO_INI.format(db=db, root=root, sql_port=sql_port, http_port=http_port))
+    ini.write_text(
+        VIRTUOSO_INI.format(
+            db=db,
+            root=root,
+            sql_port=sql_port,
+            http_port=http_port,
+            query_limit=max(1, round(query_limit)),
+            buffers=buffers,
+            dirty=buffers * 3 // 5,
+        )
+    )
     log = folder / "virtuoso.out"
     with log.open("ab") as out:
         process = subprocess.Popen(
@@ -239,9 +364,35 @@ def start_virtuoso(folder: Path) -> Server:
         graph_param="graph-uri",
         user="dba",
         password="dba",  # a fresh Virtuoso database's administrator
+        extra={"error_log": str(db / "virtuoso.log")},
+        folder=folder,
+        ports=(http_port, sql_port),
+        options={"query_limit": query_limit, "buffers": buffers},
     )
-    wait_until_ready(server, 90)
+    wait_until_ready(server, START_TIMEOUT_S["virtuoso"])
     return server
+
+
+def _for_tests(launch, *args, **options) -> Server:
+    try:
+        return launch(*args, **options)
+    except ServerMissing as error:
+        unavailable(str(error))
+        raise  # unreachable: unavailable() skips or fails
+    except ServerError as error:
+        pytest.fail(str(error))
+
+
+def start_oxigraph(folder: Path, *, read_only: bool = False, **options) -> Server:
+    """:func:`launch_oxigraph` for a test: skipped (failed in CI) when not installed, failed if it does not
+    start."""
+    return _for_tests(launch_oxigraph, folder, read_only=read_only, **options)
+
+
+def start_virtuoso(folder: Path, **options) -> Server:
+    """:func:`launch_virtuoso` for a test: skipped (failed in CI) when not installed, failed if it does not
+    start."""
+    return _for_tests(launch_virtuoso, folder, **options)
 
 
 def all_quads(store: RemoteStore) -> list[tuple[str, ...]]:

@@ -319,4 +319,3 @@ def test_graphs_compare_equal_after_a_forced_reload(server: Server) -> None:
     before = graphs_of(store)
     load(store, [], validate=False, force=True)
     assert same_graphs(graphs_of(store), before)
-
