@@ -75,7 +75,7 @@ def test_the_manifest_records_graphs_files_hashes_and_the_load(
     result = load(store, [AGREEMENT], validate=False, force=True)
     manifest = store.manifest()
     graph = str(graph_iri_for(AGREEMENT))
-    assert {*shipped.graphs(), graph} <= set(manifest.graphs)  # the session server holds other tests' graphs too
+    assert {*shipped.graphs(), graph} <= set(manifest.graphs)  # the server is shared: other graphs too
     record = manifest.graphs[graph]
     assert (record.file, record.sha256, record.load) == (LABEL, sha256(AGREEMENT), result.load)
     assert record.triples == store.count(graph)
