@@ -9,10 +9,14 @@ import functools
 import os
 import sys
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import click
 
 from coopgraph import __version__
+
+if TYPE_CHECKING:
+    from coopgraph.stores import RemoteStore
 
 EXIT_OK, EXIT_NONCONFORMING, EXIT_ERROR = 0, 1, 2
 
@@ -214,7 +218,7 @@ def _client_options(command: Callable) -> Callable:
     return command
 
 
-def _remote_store(endpoint: str, options: dict, **settings: object) -> object:
+def _remote_store(endpoint: str, options: dict, **settings: object) -> RemoteStore:
     """The :class:`coopgraph.stores.RemoteStore` the client options describe (the secret read from the
     environment variable they name)."""
     from coopgraph.stores import Auth, RemoteStore

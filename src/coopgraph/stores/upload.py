@@ -151,8 +151,9 @@ def load(
     token = uuid.uuid4().hex
     load_iri = f"{manifests.LOAD_PREFIX}{token}"
     started = _now()
-    staging = {file.graph: f"{STAGING_PREFIX}{token}:{n}" for n, file in enumerate(plan.changed)}
-    _stage(store, source, plan.changed, staging, plan.expected, progress, step)
+    prefix = f"{STAGING_PREFIX}{token}:"  # this load's staging graphs
+    staging = {file.graph: f"{prefix}{n}" for n, file in enumerate(plan.changed)}
+    _stage(store, source, plan.changed, prefix, staging, plan.expected, progress, step)
     operations = [  # every file holds triples (load_store refuses an empty one), so each was staged
         f"MOVE GRAPH <{staging[file.graph]}> TO GRAPH {ntriples_term(URIRef(file.graph))}"
         for file in plan.changed
@@ -253,6 +254,7 @@ def _stage(
     store: RemoteStore,
     source: EmbeddedStore,
     changed: list[_File],
+    prefix: str,
     staging: dict[str, str],
     expected: dict[str, int],
     progress: bool | None,
@@ -267,7 +269,7 @@ def _stage(
             for graph, data in payloads:
                 store.put_graph(staging[graph], data, advance)
                 step("staged", graph)
-        staged = store.counts(staging[payloads[0][0]].rsplit(":", 1)[0] + ":")  # this load's staging graphs
+        staged = store.counts(prefix)
         for graph, _ in payloads:
             if staged.get(staging[graph], 0) != expected[graph]:
                 raise StoreError(
