@@ -427,6 +427,15 @@ def test_an_unknown_flavour_is_named() -> None:
         RemoteStore("http://127.0.0.1:9/q", flavour="graphdb")
 
 
+def test_an_atomic_flavour_cannot_split_its_requests() -> None:
+    """A swap split over several requests is not one transaction, so a limit on a request's operations
+    is for non-atomic flavours only."""
+    with pytest.raises(ValueError, match="atomic"):
+        flavours.Flavour("strict", operations_per_request=10)
+    assert flavours.named("virtuoso").operations_per_request == 200
+    assert flavours.STANDARD.operations_per_request is None
+
+
 def test_virtuoso_partial_answers_are_errors() -> None:
     virtuoso = flavours.named("virtuoso")
     with pytest.raises(StoreError, match="incomplete results"):

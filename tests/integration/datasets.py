@@ -20,7 +20,8 @@ def user_file(folder: Path, name: str, triples: int, version: int = 1) -> Path:
 def view(store: RemoteStore) -> object:
     """What a reader of the store finds: "between two loads" (the swapping mark), or every graph of the
     dataset with its triples (blank nodes as "_", which a store relabels) — and the store's coopgraph graphs
-    must be exactly the dataset's, no graph left over and none missing."""
+    must be exactly the dataset's, no graph left over and none missing, and the merged graph the manifest
+    names must hold exactly their triples."""
     manifest = store.manifest()
     if manifest.swapping:
         return "between two loads"
@@ -34,7 +35,14 @@ def view(store: RemoteStore) -> object:
         return "_" if value["type"] == "bnode" else json.dumps(value, sort_keys=True)
 
     found: dict[str, list] = {graph: [] for graph in graphs}
+    merged = manifest.merged.graph if manifest.merged else None
+    in_merged = []
     for row in rows:
+        triple = tuple(term(row[name]) for name in "spo")
         if row["g"]["value"] in graphs:
-            found[row["g"]["value"]].append(tuple(term(row[name]) for name in "spo"))
+            found[row["g"]["value"]].append(triple)
+        elif row["g"]["value"] == merged:
+            in_merged.append(triple)
+    assert manifest.merged is not None and len(in_merged) == manifest.merged.triples, "merged graph count"
+    assert set(in_merged) == {triple for triples in found.values() for triple in triples}, "merged graph"
     return {graph: sorted(triples) for graph, triples in found.items()}

@@ -3,6 +3,7 @@ nothing lost when something fails — down to a server killed at several points 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 from pathlib import Path
@@ -14,10 +15,13 @@ from coopgraph.cache import sha256
 from coopgraph.load import GRAPH_BASE, graph_iri_for
 from coopgraph.stores import (
     MANIFEST_GRAPH,
+    MERGED_PREFIX,
     STAGING_PREFIX,
     EmbeddedStore,
+    Manifest,
     RemoteStore,
     StoreError,
+    flavours,
     load,
 )
 
@@ -85,7 +89,22 @@ def test_the_manifest_records_graphs_files_hashes_and_the_load(
     entry = manifest.loads[result.load]
     assert entry.version == __version__
     assert entry.started <= entry.ended and entry.ended.startswith(time.strftime("%Y-", time.gmtime()))
-    assert MANIFEST_GRAPH not in store.dataset() and graph in store.dataset()
+    assert manifest.merged is not None and store.dataset() == [manifest.merged.graph] == [result.merged.graph]
+    assert_merged(store, manifest)
+
+
+def assert_merged(store: RemoteStore, manifest: Manifest) -> None:
+    """The merged graph holds every triple of the manifest's graphs, each once, and nothing else."""
+    assert manifest.merged is not None
+    merged, members = f"<{manifest.merged.graph}>", " ".join(f"<{g}>" for g in manifest.graphs)
+    union = f"VALUES ?g {{ {members} }} GRAPH ?g {{ ?s ?p ?o }}"
+    distinct = store.query_at(
+        store.endpoint, f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{ {union} }} }}"
+    )
+    assert int(distinct["results"]["bindings"][0]["n"]["value"]) == manifest.merged.triples
+    assert store.count(manifest.merged.graph) == manifest.merged.triples
+    missing = f"ASK {{ {union} FILTER NOT EXISTS {{ GRAPH {merged} {{ ?s ?p ?o }} }} }}"
+    assert store.query_at(store.endpoint, missing)["boolean"] is False
 
 
 def test_a_graph_not_in_a_later_load_stays_until_pruned(server: Server, tmp_path: Path) -> None:
@@ -94,13 +113,15 @@ def test_a_graph_not_in_a_later_load_stays_until_pruned(server: Server, tmp_path
     load(server.store(), [extra], validate=False)
     kept = load(server.store(), [], validate=False)
     assert graph in [done.graph for done in kept.having("kept")]
-    assert graph in server.store().dataset()
+    assert graph in server.store().manifest().graphs
+    assert_merged(server.store(), server.store().manifest())
     result = run_coopgraph("load", "--no-validate", "--prune", *server.load_args(), env=server.env())
     assert result.returncode == 0, result.stderr
     assert f"removed <{graph}>" in result.stdout
     store = server.store()
     assert graph not in store.graphs() and graph not in store.manifest().graphs
-    assert graph not in store.dataset()
+    assert_merged(store, store.manifest())
+    assert len(store.graphs(MERGED_PREFIX)) == 1  # the one the manifest names: the older ones dropped
 
 
 def test_a_graph_found_in_the_store_is_adopted_then_pruned(server: Server) -> None:
@@ -169,6 +190,7 @@ def test_query_all_graphs_asks_over_every_graph(server: Server) -> None:
     try:
         everything = server.store(all_graphs=True).dataset()
         assert other in everything and MANIFEST_GRAPH not in everything
+        assert not [graph for graph in everything if graph.startswith((MERGED_PREFIX, STAGING_PREFIX))]
         assert other not in server.store().dataset()
     finally:
         store.update(f"DROP SILENT GRAPH <{other}>")
@@ -310,6 +332,30 @@ def test_wrong_endpoint_answers_404(oxigraph: Server) -> None:
     result = run_coopgraph("load", "--no-validate", *args)
     assert result.returncode == 2
     assert f"query at {base}/no-such-endpoint: 404 Not Found" in result.stderr
+
+
+def test_a_store_that_takes_few_operations_per_request_gets_several(virtuoso: Server, tmp_path: Path) -> None:
+    """The merged graph and the swap in requests of at most two operations (Virtuoso's limit is 200): the
+    same dataset as in one request, and the mark gone at the end."""
+    files = [user_file(tmp_path, f"chunk{n}", 5 + n) for n in range(3)]
+    flavour = dataclasses.replace(flavours.named("virtuoso"), operations_per_request=2)
+    store = virtuoso.store(flavour=flavour)
+    result = load(store, files, validate=False, force=True)
+    manifest = store.manifest()
+    assert not manifest.swapping and manifest.merged is not None and result.merged is not None
+    assert manifest.merged.graph == result.merged.graph
+    assert_merged(store, manifest)
+    assert view(store) == view(virtuoso.store())
+    for path in files:
+        assert store.count(str(graph_iri_for(path))) == 5 + int(path.stem[-1])
+
+
+def test_too_many_graphs_for_virtuosos_headers_is_a_clear_error(virtuoso: Server) -> None:
+    """Virtuoso echoes a header per graph of the dataset; past Python's 100 headers, a message that says
+    so, not a dropped connection."""
+    graphs = [f"https://w3id.org/coopgraph/graph/user/g{n}" for n in range(120)]
+    with pytest.raises(StoreError, match="more headers than"):
+        virtuoso.store(default_graphs=graphs).query("ASK { ?s ?p ?o }")
 
 
 def test_graphs_compare_equal_after_a_forced_reload(server: Server) -> None:

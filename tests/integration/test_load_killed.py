@@ -29,13 +29,7 @@ START = {"oxigraph": start_oxigraph, "virtuoso": start_virtuoso}
 #: delay kills the server while the swap request is being executed (or just before or after: whatever the
 #: timing, the store must hold the old or the new dataset).
 KILL_POINTS = {
-    "oxigraph": [
-        ("staged", 1, 0.0),
-        ("staged", 3, 0.0),
-        ("swap", 1, 0.0),
-        ("swap", 1, 0.002),
-        ("swapped", 1, 0),
-    ],
+    "oxigraph": [("staged", 1, 0.0), ("swap", 1, 0.002), ("swapped", 1, 0)],
     "virtuoso": [("staged", 2, 0.0), ("swap", 1, 0.001), ("swap", 1, 0.02), ("swapped", 1, 0.0)],
 }
 
@@ -46,8 +40,8 @@ def _file_sets(folder: Path) -> list[list[Path]]:
     one, two = folder / "one", folder / "two"
     one.mkdir()
     two.mkdir()
-    first = [user_file(one, "alpha", 4000, 1), user_file(one, "beta", 3000, 1), user_file(one, "gamma", 10)]
-    second = [user_file(two, "alpha", 4500, 2), user_file(two, "delta", 3500, 1), user_file(two, "gamma", 10)]
+    first = [user_file(one, "alpha", 2000, 1), user_file(one, "beta", 1500, 1), user_file(one, "gamma", 10)]
+    second = [user_file(two, "alpha", 2500, 2), user_file(two, "delta", 1800, 1), user_file(two, "gamma", 10)]
     return [first, second]
 
 

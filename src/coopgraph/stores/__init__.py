@@ -35,6 +35,7 @@ _WHERE = {
     "STAGING_PREFIX": "remote",
     "redact_url": "remote",
     "MANIFEST_GRAPH": "manifest",
+    "MERGED_PREFIX": "manifest",
     "Manifest": "manifest",
     "SwapInProgress": "manifest",
     "GraphLoad": "upload",
@@ -51,6 +52,7 @@ __all__ = [  # the names of _WHERE
     "GraphLoad",
     "LoadResult",
     "MANIFEST_GRAPH",
+    "MERGED_PREFIX",
     "Manifest",
     "NonConformingError",
     "RemoteStore",
@@ -73,7 +75,7 @@ __all__ = [  # the names of _WHERE
 if TYPE_CHECKING:
     from coopgraph.errors import StoreError
     from coopgraph.stores.embedded import EmbeddedStore, solutions_json
-    from coopgraph.stores.manifest import MANIFEST_GRAPH, Manifest, SwapInProgress
+    from coopgraph.stores.manifest import MANIFEST_GRAPH, MERGED_PREFIX, Manifest, SwapInProgress
     from coopgraph.stores.remote import STAGING_PREFIX, Auth, RemoteStore, redact_url
     from coopgraph.stores.sparql import (
         Store,

@@ -13,6 +13,15 @@ which coopgraph::
     <urn:coopgraph:load:3f2c…> a cgload:Load, prov:Activity ;
         prov:startedAtTime "2026-12-02T17:40:03Z"^^xsd:dateTime ;
         prov:endedAtTime "2026-12-02T17:40:05Z"^^xsd:dateTime ; cgload:coopgraphVersion "0.11.0" .
+    <https://w3id.org/coopgraph/load/manifest>
+        cgload:mergedGraph <https://w3id.org/coopgraph/load/merged/3f2c…> .
+    <https://w3id.org/coopgraph/load/merged/3f2c…> cgload:triples 1187 .
+
+The **merged graph** holds every triple of the dataset's graphs once: queries name it as their one default
+graph, which every store answers fast and alike (a dataset of thousands of ``default-graph-uri`` is slow on
+Oxigraph, counts a triple once per graph holding it, and is more than Virtuoso's answer headers can carry).
+Each load that changes the dataset builds a new one under :data:`MERGED_PREFIX` beside the old, and the swap
+points the manifest at it, so it changes with the rest of the dataset.
 
 A graph found in the store under the coopgraph graph base but loaded some other way (a bulk loader, an
 older coopgraph) is recorded with its triple count and no file. Load records are kept while a graph still
@@ -36,6 +45,7 @@ from coopgraph.vocab import CGLOAD, PROV
 
 MANIFEST_GRAPH = "https://w3id.org/coopgraph/load/manifest"
 LOAD_PREFIX = "urn:coopgraph:load:"
+MERGED_PREFIX = "https://w3id.org/coopgraph/load/merged/"
 
 
 class SwapInProgress(StoreError):
@@ -70,6 +80,7 @@ class Manifest:
     loads: dict[str, LoadRecord] = field(default_factory=dict)
     last: str | None = None
     swapping: list[str] = field(default_factory=list)
+    merged: GraphRecord | None = None  # the merged graph of the dataset and its triple count
 
     def __bool__(self) -> bool:
         return bool(self.graphs or self.last or self.swapping)
@@ -99,14 +110,24 @@ def read(rows: list[dict]) -> Manifest:
         last=one(MANIFEST_GRAPH, CGLOAD.lastLoad) or None,
         swapping=sorted(top.get(str(CGLOAD.swapping), [])),
     )
-    for graph in sorted(top.get(str(CGLOAD.graph), [])):
+
+    def count(graph: str) -> int:
         try:
-            triples = int(one(graph, CGLOAD.triples) or 0)
+            return int(one(graph, CGLOAD.triples) or 0)
         except ValueError:
             raise StoreError(f"the store's manifest gives {graph} a triple count that is no number") from None
+
+    for graph in sorted(top.get(str(CGLOAD.graph), [])):
         manifest.graphs[graph] = GraphRecord(
-            graph, triples, one(graph, CGLOAD.file), one(graph, CGLOAD.sha256), one(graph, CGLOAD.loadedBy)
+            graph,
+            count(graph),
+            one(graph, CGLOAD.file),
+            one(graph, CGLOAD.sha256),
+            one(graph, CGLOAD.loadedBy),
         )
+    merged = one(MANIFEST_GRAPH, CGLOAD.mergedGraph)
+    if merged:
+        manifest.merged = GraphRecord(merged, count(merged))
     for load in {record.load for record in manifest.graphs.values()} | {manifest.last or ""}:
         if load:
             manifest.loads[load] = LoadRecord(
@@ -141,6 +162,9 @@ def triples(manifest: Manifest) -> list[str]:
             add(graph, CGLOAD.sha256, Literal(record.sha256))
         if record.load:
             add(graph, CGLOAD.loadedBy, record.load)
+    if manifest.merged is not None:
+        add(MANIFEST_GRAPH, CGLOAD.mergedGraph, manifest.merged.graph)
+        add(manifest.merged.graph, CGLOAD.triples, Literal(manifest.merged.triples))
     for load, record in sorted(manifest.loads.items()):
         add(load, RDF.type, CGLOAD.Load)
         add(load, RDF.type, PROV.Activity)

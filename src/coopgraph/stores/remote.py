@@ -35,7 +35,7 @@ from coopgraph.errors import StoreError
 from coopgraph.load import GRAPH_BASE
 from coopgraph.stores import flavours
 from coopgraph.stores import manifest as manifests
-from coopgraph.stores.manifest import MANIFEST_GRAPH
+from coopgraph.stores.manifest import MANIFEST_GRAPH, MERGED_PREFIX
 from coopgraph.stores.sparql import normalize_results, ntriples_term, strip_comments, with_values
 
 if TYPE_CHECKING:  # the remote store's libraries are imported when one is used: the embedded one needs none
@@ -153,9 +153,11 @@ class RemoteStore:
 
     The dataset of every query (each IRI sent as ``default-graph-uri`` and ``named-graph-uri``):
     ``default_graphs`` when given (an empty list means the store's own default graph); else every named
-    graph of the store but coopgraph's own bookkeeping when ``all_graphs``; else the graphs the store's
-    manifest lists (what `coopgraph load` put there, :mod:`coopgraph.stores.manifest`); else, in a store
-    without a manifest, its graphs under ``https://w3id.org/coopgraph/graph/``.
+    graph of the store but coopgraph's own bookkeeping when ``all_graphs``; else what `coopgraph load` put
+    there (:mod:`coopgraph.stores.manifest`): the merged graph its manifest names, or the graphs it lists;
+    else, in a store without a manifest, its graphs under ``https://w3id.org/coopgraph/graph/``. What is
+    found is kept for the store object's life: after another client's load, call :meth:`refresh` (a load
+    through this object does it), since a load drops the merged graph it replaces.
 
     ``flavour`` is a :class:`~coopgraph.stores.flavours.Flavour` or its name; by default it is found from
     the server's ``Server`` header the first time it is needed.
@@ -186,6 +188,7 @@ class RemoteStore:
         self.timeout = timeout
         self.default_graphs = list(default_graphs) if default_graphs is not None else None
         self.all_graphs = all_graphs
+        self._dataset: list[str] | None = None  # found from the store, kept until refresh()
         self._flavour = flavours.named(flavour) if isinstance(flavour, str) else flavour
         import requests
 
@@ -268,6 +271,11 @@ class RemoteStore:
             return StoreError(f"{where}: no answer within {self.timeout:g} s (timed out)")
         if any(isinstance(e, ConnectionRefusedError) for e in chain) or "refused" in str(error).lower():
             return StoreError(f"{where}: connection refused; is the server running at that address?")
+        if any("got more than" in str(e) and "headers" in str(e) for e in chain):
+            return StoreError(
+                f"{where}: the answer has more headers than Python's HTTP client reads (Virtuoso sends one "
+                "per graph of the dataset): ask over fewer graphs, e.g. the loaded dataset's merged graph"
+            )
         if any(isinstance(e, (ConnectionResetError, BrokenPipeError, HTTPException)) for e in chain) or any(
             "aborted" in str(e).lower() or "closed" in str(e).lower() for e in chain
         ):
@@ -377,17 +385,24 @@ class RemoteStore:
         """The graphs every query is run over (see the class's docstring), found once and kept."""
         if self.default_graphs is not None:
             return self.default_graphs
+        if self._dataset is not None:
+            return self._dataset
         if self.all_graphs:
-            found = [g for g in self.graphs("") if g != MANIFEST_GRAPH and not g.startswith(STAGING_PREFIX)]
+            found = [g for g in self.graphs("") if not is_bookkeeping(g)]
         else:
-            found = list(self.manifest(wait=True).graphs) or self.graphs()
+            manifest = self.manifest(wait=True)
+            found = [manifest.merged.graph] if manifest.merged else list(manifest.graphs) or self.graphs()
         if not found:
             raise StoreError(
                 f"the store at {redact_url(self.endpoint)} holds no coopgraph graphs (no manifest, none "
                 f"under {GRAPH_BASE}); load them first with `coopgraph load`"
             )
-        self.default_graphs = found
+        self._dataset = found
         return found
+
+    def refresh(self) -> None:
+        """Forget the dataset found in the store, so the next query reads the manifest again."""
+        self._dataset = None
 
     def manifest(self, *, wait: bool = False) -> manifests.Manifest:
         """What the store's manifest says (empty if it has none). With ``wait``, a manifest marked as
@@ -490,6 +505,11 @@ class RemoteStore:
         if graphs:
             with contextlib.suppress(StoreError):
                 self.update(" ;\n".join(f"DROP SILENT GRAPH {ntriples_term(URIRef(g))}" for g in graphs))
+
+
+def is_bookkeeping(graph: str) -> bool:
+    """Whether ``graph`` is one of coopgraph's own in a store: the manifest, a merged or a staging graph."""
+    return graph == MANIFEST_GRAPH or graph.startswith((MERGED_PREFIX, STAGING_PREFIX))
 
 
 def _read_quietly(error: HTTPError) -> bytes:

@@ -9,14 +9,18 @@ change: the store holds either the dataset it held before or the new one.
    SHA-256 the manifest records and whose triple count on the server is the recorded one is left alone, so
    running the same load again sends nothing and changes nothing.
 3. **Stage** every changed graph by a Graph Store Protocol ``PUT`` into a staging graph of its own
-   (``urn:coopgraph:staging:<load>:<n>``) and check the staged triple counts. A failure here leaves the
-   dataset as it was (the staging graphs are dropped when the server still answers).
+   (``urn:coopgraph:staging:<load>:<n>``) and check the staged triple counts; then build the new **merged
+   graph** (:mod:`coopgraph.stores.manifest`) on the server, by ``ADD``ing every graph of the new dataset
+   (staged or already there) into ``https://w3id.org/coopgraph/load/merged/<load>``. A failure here leaves
+   the dataset as it was (the staging graphs are dropped when the server still answers, else by the next
+   load).
 4. **Swap** in one SPARQL Update request: each staging graph ``MOVE``d onto its graph, the graphs no longer
-   loaded dropped (with ``prune``), the manifest rewritten. Where one request is one transaction (the
-   standard, Oxigraph) that is the whole change at once. Where it is not (Virtuoso), the manifest is first
-   marked as being swapped, and the mark removed by the request's last operation: coopgraph's readers wait
-   for it or refuse to read a half-swapped dataset, and the next load finishes the job.
-5. **Check** the triple count of every graph of the load on the server.
+   loaded dropped (with ``prune``), the manifest rewritten to point at the new merged graph. Where one
+   request is one transaction (the standard, Oxigraph) that is the whole change at once. Where it is not
+   (Virtuoso), the manifest is first marked as being swapped, and the mark removed by the last operation:
+   coopgraph's readers wait for it or refuse to read a half-swapped dataset, and the next load finishes the
+   job. A store that takes only so many operations per request gets them in several, inside the mark.
+5. **Check** the triple count of every graph of the load on the server; drop the old merged graph.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from coopgraph.errors import InputError, StoreError
 from coopgraph.load import GRAPH_BASE, graph_iris, load_store
 from coopgraph.stores import manifest as manifests
 from coopgraph.stores.embedded import EmbeddedStore
+from coopgraph.stores.manifest import MERGED_PREFIX
 from coopgraph.stores.remote import STAGING_PREFIX, RemoteStore, redact_url
 from coopgraph.stores.sparql import ntriples_term
 
@@ -61,10 +66,12 @@ class GraphLoad:
 
 @dataclass
 class LoadResult:
-    """What a load did; ``load`` names its record in the store's manifest (``None`` when nothing changed)."""
+    """What a load did; ``load`` names its record in the store's manifest (``None`` when nothing changed),
+    ``merged`` the merged graph the load built (``None`` when nothing changed)."""
 
     graphs: list[GraphLoad] = field(default_factory=list)
     load: str | None = None
+    merged: GraphLoad | None = None
 
     @property
     def changed(self) -> bool:
@@ -154,29 +161,40 @@ def load(
     prefix = f"{STAGING_PREFIX}{token}:"  # this load's staging graphs
     staging = {file.graph: f"{prefix}{n}" for n, file in enumerate(plan.changed)}
     _stage(store, source, plan.changed, prefix, staging, plan.expected, progress, step)
+    members = [staging.get(file.graph, file.graph) for file in wanted] + sorted(plan.kept)
+    merged = _merge(store, members, f"{MERGED_PREFIX}{token}", list(staging.values()))
     operations = [  # every file holds triples (load_store refuses an empty one), so each was staged
         f"MOVE GRAPH <{staging[file.graph]}> TO GRAPH {ntriples_term(URIRef(file.graph))}"
         for file in plan.changed
     ]
-    operations += [f"DROP SILENT GRAPH {ntriples_term(URIRef(g))}" for g in plan.removed]
-    operations += [f"DROP SILENT GRAPH <{g}>" for g in plan.leftovers]
-    atomic = store.flavour.atomic_update
-    operations += manifests.replace(plan.manifest_after(wanted, load_iri, started), atomic=atomic)
-    _swap(store, operations, load_iri, started, atomic, list(staging.values()), step)
+    operations += [f"DROP SILENT GRAPH {ntriples_term(URIRef(g))}" for g in plan.removed + plan.leftovers]
+    after = plan.manifest_after(wanted, load_iri, started)
+    after.merged = merged
+    operations += manifests.replace(after, atomic=store.flavour.atomic_update)
+    _swap(store, operations, load_iri, started, [*staging.values(), merged.graph], step)
+    store.refresh()
+    if plan.before.merged is not None:  # the manifest no longer points any reader at it
+        store.drop_quietly([plan.before.merged.graph])
 
-    confirmed = store.counts(GRAPH_BASE)
-    for file in plan.changed:
-        if confirmed.get(file.graph, 0) != plan.expected[file.graph]:
+    confirmed = store.counts("")
+    expected = {
+        **{file.graph: plan.expected[file.graph] for file in plan.changed},
+        merged.graph: merged.triples,
+    }
+    for graph, triples in expected.items():
+        if confirmed.get(graph, 0) != triples:
             raise StoreError(
-                f"after loading, graph <{file.graph}> holds {confirmed.get(file.graph, 0)} triples on the "
-                f"server, expected {plan.expected[file.graph]}"
+                f"after loading, graph <{graph}> holds {confirmed.get(graph, 0)} triples on the server, "
+                f"expected {triples}"
             )
+    for file in plan.changed:
         known = file.graph in plan.on_server or file.graph in plan.before.graphs
         result.graphs.append(
             GraphLoad(file.graph, plan.expected[file.graph], "replaced" if known else "added")
         )
     result.graphs += [GraphLoad(g, plan.on_server[g], "removed" if prune else "kept") for g in plan.others]
     result.load = load_iri
+    result.merged = GraphLoad(merged.graph, merged.triples, "added")
     return result
 
 
@@ -186,8 +204,9 @@ class _Plan:
 
     before: manifests.Manifest
     on_server: dict[str, int]  # the store's coopgraph graphs and their triple counts
-    leftovers: list[str]  # staging graphs of loads that did not finish
+    leftovers: list[str]  # staging graphs of loads that did not finish, merged graphs no manifest names
     expected: dict[str, int]  # triples per graph of this load
+    merged_ok: bool = False  # the store holds the merged graph its manifest names, with its triple count
     changed: list[_File] = field(default_factory=list)
     unchanged: list[_File] = field(default_factory=list)
     others: list[str] = field(default_factory=list)  # the store's coopgraph graphs this load has not
@@ -198,9 +217,11 @@ class _Plan:
     @property
     def needed(self) -> bool:
         """Whether the store must change (if not, nothing is sent: the same load twice changes nothing)."""
-        return bool(
-            self.changed or self.removed or self.stale or self.leftovers or self.before.swapping
-        ) or any(self.before.graphs.get(graph) != record for graph, record in self.kept.items())
+        return (
+            bool(self.changed or self.removed or self.stale or self.leftovers or self.before.swapping)
+            or not self.merged_ok
+            or any(self.before.graphs.get(graph) != record for graph, record in self.kept.items())
+        )
 
     def manifest_after(self, wanted: list[_File], load_iri: str, started: str) -> manifests.Manifest:
         after = manifests.Manifest(graphs=dict(self.kept), last=load_iri)
@@ -221,7 +242,20 @@ class _Plan:
 def _plan(
     store: RemoteStore, wanted: list[_File], expected: dict[str, int], prune: bool, force: bool
 ) -> _Plan:
-    plan = _Plan(store.manifest(), store.counts(GRAPH_BASE), sorted(store.counts(STAGING_PREFIX)), expected)
+    before = store.manifest()
+    counts = store.counts("")  # one scan of the store for the three kinds of graph
+    current = before.merged.graph if before.merged is not None else None
+    plan = _Plan(
+        before,
+        {graph: n for graph, n in counts.items() if graph.startswith(GRAPH_BASE)},
+        sorted(
+            g
+            for g in counts
+            if g.startswith(STAGING_PREFIX) or (g.startswith(MERGED_PREFIX) and g != current)
+        ),
+        expected,
+        merged_ok=before.merged is not None and counts.get(before.merged.graph) == before.merged.triples,
+    )
     for file in wanted:
         record = plan.before.graphs.get(file.graph)
         same = (
@@ -281,16 +315,36 @@ def _stage(
         raise
 
 
+def _merge(store: RemoteStore, members: list[str], merged: str, staging: list[str]) -> manifests.GraphRecord:
+    """Build the merged graph ``merged`` on the server from the graphs ``members`` (every triple once) and
+    count it; on failure drop it and the staging graphs."""
+    operations = [f"ADD GRAPH {ntriples_term(URIRef(g))} TO GRAPH <{merged}>" for g in members]
+    try:
+        for request in _requests(store, operations):
+            store.update(request)
+        return manifests.GraphRecord(merged, store.count(merged))
+    except StoreError:
+        store.drop_quietly([*staging, merged])
+        raise
+
+
+def _requests(store: RemoteStore, operations: list[str]) -> list[str]:
+    """The operations as update requests: one, or as many as the store's flavour needs."""
+    size = store.flavour.operations_per_request or max(len(operations), 1)
+    return [" ;\n".join(operations[at : at + size]) for at in range(0, len(operations), size)]
+
+
 def _swap(
     store: RemoteStore,
     operations: list[str],
     load_iri: str,
     started: str,
-    atomic: bool,
     staging: list[str],
     step: Callable[[str, str], None],
 ) -> None:
-    """Send the swap: one request; on a store without transactions, inside a swapping mark."""
+    """Send the swap: one request; on a store without transactions, inside a swapping mark (in as many
+    requests as the store needs)."""
+    atomic = store.flavour.atomic_update
     if not atomic:
         try:
             store.update(manifests.mark_swapping(load_iri, started))
@@ -299,7 +353,8 @@ def _swap(
             raise
     step("swap", load_iri)
     try:
-        store.update(" ;\n".join(operations))
+        for request in _requests(store, operations):
+            store.update(request)
     except StoreError as error:
         if atomic:  # the request was one transaction: nothing of it happened
             store.drop_quietly(staging)
@@ -351,7 +406,8 @@ class _progress_bar:  # noqa: N801 - used as a context manager, like a function
 def loaded_graphs(store: RemoteStore, files: Iterable[str | Path] = ()) -> list[str]:
     """The graphs of the shipped files and ``files`` in ``store``, checked to be what a load of exactly these
     files put there (the manifest records each with the file's SHA-256), so a query over them gives the
-    rows the embedded store gives with the same FILES. :class:`StoreError` naming the files that differ."""
+    rows the embedded store gives with the same FILES: the merged graph when the loaded dataset is exactly
+    these graphs, else the graphs one by one. :class:`StoreError` naming the files that differ."""
     found = store.manifest(wait=True)
     wanted = _files([Path(f) for f in files])
     differ = [file.label for file in wanted if (found.graphs.get(file.graph) or _NONE).sha256 != file.sha256]
@@ -361,7 +417,10 @@ def loaded_graphs(store: RemoteStore, files: Iterable[str | Path] = ()) -> list[
             f"the store at {redact_url(store.endpoint)} holds other versions of: {listed} (or none); "
             "load them first (`coopgraph load FILES …`)"
         )
-    return [file.graph for file in wanted]
+    graphs = [file.graph for file in wanted]
+    if found.merged is not None and set(graphs) == set(found.graphs):
+        return [found.merged.graph]
+    return graphs
 
 
 _NONE = manifests.GraphRecord("", 0)

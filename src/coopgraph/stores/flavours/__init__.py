@@ -28,12 +28,20 @@ class Flavour:
     store as being swapped while its graphs are moved in. ``graph_param``: the query parameter naming the
     graph at the Graph Store Protocol endpoint. ``server_word``: a word of the ``Server`` header that tells
     this kind apart (lower case; empty for the standard flavour, which claims no server).
+    ``operations_per_request``: at most this many operations in one update request, where a server cannot
+    take more (``None``: no limit). Only a server without atomic updates may have a limit, since a swap
+    split over several requests is not one transaction.
     """
 
     name: str
     atomic_update: bool = True
     graph_param: str = "graph"
     server_word: str = ""
+    operations_per_request: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.atomic_update and self.operations_per_request is not None:
+            raise ValueError("an atomic swap is one request: operations_per_request must be None")
 
     def matches(self, server: str) -> bool:
         return bool(self.server_word) and self.server_word in server.lower()
