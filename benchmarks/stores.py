@@ -1,7 +1,7 @@
 """Every canned query on the embedded store, a real Oxigraph server and a real Virtuoso, side by side.
 
     python benchmarks/stores.py --triples 100000 [--repeats 5] [--seed 0] [--timeout 120]
-        [--dataset graphs|merged] [--data DIR] [--queries DIR] [--stores embedded oxigraph virtuoso]
+        [--dataset merged|graphs] [--data DIR] [--queries DIR] [--stores embedded oxigraph virtuoso]
         [--workdir DIR] [--json out.json] [--markdown out.md]
 
 ``benchmarks/generate.py`` writes a seeded graph of about ``--triples`` triples (the shipped data and
@@ -11,11 +11,17 @@ Virtuoso 7 are started on 127.0.0.1 with ``tests/integration/servers.py`` (the i
 start functions), and the same graph is uploaded to each with ``coopgraph.stores.load``, one named graph
 per file, as ``coopgraph load`` does. Each server stops a query itself after ``--timeout`` seconds.
 
-``--dataset graphs`` (the default) names every coopgraph graph of the store as ``default-graph-uri``, as
-``coopgraph query --endpoint`` does, so the default graph is their union (a bag on both servers).
-``--dataset merged`` first copies the RDF merge of those graphs into one graph on the server (one
-``INSERT … WHERE`` update, timed) and names only that graph: the same triples, each once, as the embedded
-store's default graph holds them.
+The load time is split by the steps ``load`` reports (``on_step``): staging (from the start to the last
+graph staged: reading the files, comparing with the manifest, the PUTs), merge (to the swap: the staged
+counts checked, the load's merged graph built by ``ADD``s and counted, on Virtuoso the swapping mark),
+swap (the swap request or requests) and the rest (the counts checked after it, the old merged graph
+dropped).
+
+``--dataset merged`` (the default) asks the store's own default dataset, as ``coopgraph query --endpoint``
+does: the merged graph the load built and the manifest names (every triple of the coopgraph graphs once, as
+the embedded store's default graph holds them), one ``default-graph-uri``. ``--dataset graphs`` names the
+manifest's graphs one by one instead, as ``coopgraph query --endpoint --graph …`` does with each of them, so
+the default graph is their union (a bag on both servers).
 
 Each canned query (``coopgraph.queries.registry()``, or the ``.rq`` files of ``--queries DIR``) runs with
 its example parameters (``q.examples()``), and again with the optional ones too when it has any, through
@@ -23,8 +29,8 @@ its example parameters (``q.examples()``), and again with the optional ones too 
 milliseconds, the parameter checks included (what a user waits for). The rows of every store are compared
 with the embedded store's, as multisets of normalised rows.
 
-The exit status is 1 when the rows of a store differ from the embedded store's, or a query fails (an
-error, the server's time limit, ``--timeout`` seconds), and 0 otherwise, whatever the timings.
+The exit status is 1 when the rows of a store differ from the embedded store's, an upload or a query fails
+(an error, the server's time limit, ``--timeout`` seconds), and 0 otherwise, whatever the timings.
 """
 
 from __future__ import annotations
@@ -46,13 +52,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 STORES = ("embedded", "oxigraph", "virtuoso")
-DATASETS = ("graphs", "merged")
-#: The graph ``--dataset merged`` builds: outside the coopgraph graphs' base, so it is not one of them.
-MERGED = "urn:coopgraph:benchmark:merged"
-MERGE = (
-    "INSERT {{ GRAPH <{merged}> {{ ?s ?p ?o }} }} "
-    "WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), {base})) }}"
-)
+DATASETS = ("merged", "graphs")
+#: The parts of a load's time, in order (see the module's docstring).
+PHASES = ("staging", "merge", "swap", "rest")
 sys.path.insert(0, str(HERE))
 
 
@@ -145,34 +147,46 @@ def machine() -> dict:
     }
 
 
-def post_merge(server, embedded, uploader, lines_per_request: int = 100_000) -> None:
-    """Put the embedded store's default graph (the RDF merge of every file) into :data:`MERGED` by Graph
-    Store Protocol POSTs of N-Triples, and check the count. The triples with a blank node all go in the
-    first request: a blank node label names one node only within one request."""
-    import pyoxigraph
-    import requests
+class LoadClock:
+    """Times the steps of one ``coopgraph.stores.load``: pass :meth:`step` as its ``on_step``."""
 
-    text = embedded.store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.DefaultGraph())
-    lines = text.decode("utf-8").splitlines()
-    lines.sort(key=lambda line: "_:" not in line)  # stable: blank-node triples first, in one part
-    blank = sum(1 for line in lines if "_:" in line)
-    size = max(lines_per_request, blank)
-    auth = requests.auth.HTTPDigestAuth(server.user, server.password) if server.user else None
-    uploader.update(f"DROP SILENT GRAPH <{MERGED}>")
-    for start in range(0, len(lines), size):
-        body = ("\n".join(lines[start : start + size]) + "\n").encode("utf-8")
-        response = requests.post(
-            server.gsp_endpoint,
-            params={server.graph_param: MERGED},
-            data=body,
-            headers={"Content-Type": "application/n-triples"},
-            auth=auth,
-            timeout=600,
-        )
-        response.raise_for_status()
-    found = uploader.count(MERGED)
-    if found != len(lines):
-        raise RuntimeError(f"{server.name} holds {found} triples in <{MERGED}>, {len(lines)} were sent")
+    def __init__(self) -> None:
+        self.start = time.perf_counter()
+        self.staged: float | None = None  # when the last graph was staged
+        self.swap: float | None = None
+        self.swapped: float | None = None
+        self.graphs_staged = 0
+
+    def step(self, name: str, _what: str) -> None:
+        now = time.perf_counter()
+        if name == "staged":
+            self.staged = now
+            self.graphs_staged += 1
+        elif name == "swap":
+            self.swap = now
+        elif name == "swapped":
+            self.swapped = now
+
+    def split(self) -> dict[str, float]:
+        """Seconds per phase (:data:`PHASES`) and in all; a step never reached counts as nothing, its time
+        going to the phase before it."""
+        end = time.perf_counter()
+        staged = self.staged or self.start  # nothing staged: the load changed nothing
+        swap = self.swap or staged
+        swapped = self.swapped or swap
+        return {
+            "staging": staged - self.start,
+            "merge": swap - staged,
+            "swap": swapped - swap,
+            "rest": end - swapped,
+            "total": end - self.start,
+            "graphs_staged": self.graphs_staged,
+        }
+
+
+def load_line(name: str, split: dict) -> str:
+    parts = ", ".join(f"{phase} {split[phase]:.1f}" for phase in PHASES)
+    return f"{name} {split['total']:.1f} s ({parts})"
 
 
 def markdown(result: dict) -> str:
@@ -184,26 +198,26 @@ def markdown(result: dict) -> str:
         "with the embedded store's.",
         "",
     ]
-    loads = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in result["load_seconds"].items())
-    if result.get("upload") == "merged":
+    if "load_split" in result:
+        loads = "; ".join(load_line(name, split) for name, split in result["load_split"].items())
+    else:  # a --json file of an earlier version of this script
+        loads = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in result["load_seconds"].items())
+    lines += [
+        f"Upload with `coopgraph.stores.load`, one named graph per file, no validation: {loads or 'none'}.",
+        "",
+    ]
+    if result["dataset"] == "merged":
+        merged = ", ".join(f"{name} {count:,}" for name, count in result.get("merged_triples", {}).items())
         lines += [
-            f"Upload: the RDF merge of the files, POSTed in parts into one graph ({loads}); remote "
-            "dataset: that graph.",
-            "",
-        ]
-    elif result["dataset"] == "merged":
-        merges = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in result["merge_seconds"].items())
-        lines += [
-            f"Upload with `coopgraph.stores.load`, one named graph per file, no validation: {loads}. "
-            f"Remote dataset: one graph holding the RDF merge of the coopgraph graphs, copied on the "
-            f"server ({merges}).",
+            "Remote dataset: the load's merged graph, one `default-graph-uri`, as `coopgraph query "
+            f"--endpoint` asks (triples: {merged or '?'}; the embedded default graph "
+            f"{result.get('default_triples', 0):,}).",
             "",
         ]
     else:
         lines += [
-            f"Upload with `coopgraph.stores.load`, one named graph per file, no validation: {loads}. "
-            f"Remote dataset: the {result['graphs']} coopgraph graphs, each a `default-graph-uri`, as "
-            "`coopgraph query --endpoint` sends them.",
+            f"Remote dataset: the manifest's {result['graphs']} graphs, each a `default-graph-uri`, as "
+            "`coopgraph query --endpoint --graph …` sends them.",
             "",
         ]
     lines.append("| query | rows | " + " | ".join(stores) + " | same rows |")
@@ -242,30 +256,21 @@ def main() -> int:
     parser.add_argument(
         "--timeout", type=float, default=120, help="seconds a server may spend on one query (its own limit)"
     )
-    parser.add_argument(
-        "--upload",
-        choices=("load", "merged"),
-        default="load",
-        help="load: coopgraph.stores.load, one named graph per file; merged: only the merged graph, "
-        "POSTed in parts through the Graph Store Protocol (implies --dataset merged)",
-    )
     parser.add_argument("--data", type=Path, help="a data folder already written (instead of generating)")
     parser.add_argument("--queries", type=Path, help="a folder of .rq files instead of the canned queries")
     parser.add_argument("--stores", nargs="+", choices=STORES, default=list(STORES))
     parser.add_argument(
         "--dataset",
         choices=DATASETS,
-        default="graphs",
-        help="graphs: every coopgraph graph as default-graph-uri, as `coopgraph query --endpoint` sends "
-        "them; merged: one graph holding their RDF merge, built on the server after the upload",
+        default="merged",
+        help="merged: the load's merged graph, as `coopgraph query --endpoint` asks; graphs: each of the "
+        "manifest's graphs as a default-graph-uri, as `coopgraph query --endpoint --graph …` does",
     )
     parser.add_argument("--workdir", type=Path, help="where the data and the servers' databases go (kept)")
     parser.add_argument("--json", type=Path, help="write the results as JSON")
     parser.add_argument("--markdown", type=Path, help="write the table as Markdown (it is printed too)")
     parser.add_argument("--render", type=Path, help="only print the table of a --json file written before")
     args = parser.parse_args()
-    if args.upload == "merged":
-        args.dataset = "merged"
     if args.render:
         print(markdown(json.loads(args.render.read_text())))
         return 0
@@ -286,17 +291,20 @@ def main() -> int:
     os.environ["XDG_CACHE_HOME"] = str(work / "cache")
 
     from coopgraph import queries
-    from coopgraph.load import GRAPH_BASE
     from coopgraph.stores import EmbeddedStore, load
 
     servers = _servers_module()
     embedded = EmbeddedStore.shipped()
     graphs = embedded.graphs()
     triples = sum(embedded.count(graph) for graph in graphs)
+    # what the merged graph of a load should hold: each triple of the named graphs once
+    default_triples = sum(
+        1 for _ in embedded.store.query("SELECT DISTINCT ?s ?p ?o { GRAPH ?g { ?s ?p ?o } }")
+    )
     stores: dict[str, object] = {"embedded": embedded} if "embedded" in args.stores else {}
     started = []
-    load_seconds: dict[str, float] = {}
-    merge_seconds: dict[str, float] = {}
+    load_split: dict[str, dict] = {}
+    merged_triples: dict[str, int] = {}
     failures: list[str] = []
     try:
         for name in ("oxigraph", "virtuoso"):
@@ -310,28 +318,28 @@ def main() -> int:
             server = launch(work / name, **options)
             started.append(server)
             uploader = server.store(timeout=max(600, args.timeout))
-            start = time.perf_counter()
+            clock = LoadClock()
             try:
-                if args.upload == "merged":
-                    post_merge(server, embedded, uploader)
-                else:
-                    load(uploader, validate=False)
+                load(uploader, validate=False, on_step=clock.step)
             except Exception as error:  # the other stores are still worth measuring
-                failures.append(f"upload to {name}: {type(error).__name__}: {error}")
-                print(f"  upload FAILED: {error}", file=sys.stderr)
+                split = clock.split()
+                where = "swap" if clock.swap else "merge" if clock.graphs_staged == len(graphs) else "staging"
+                failures.append(f"upload to {name} ({where}): {type(error).__name__}: {error}")
+                print(f"  upload FAILED in {where}: {load_line(name, split)}: {error}", file=sys.stderr)
                 continue
-            load_seconds[name] = time.perf_counter() - start
-            print(f"  uploaded {triples:,} triples in {load_seconds[name]:.1f} s", file=sys.stderr)
-            if args.dataset == "merged" and args.upload == "load":
-                uploader.update(f"DROP SILENT GRAPH <{MERGED}>")
-                start = time.perf_counter()
-                uploader.update(MERGE.format(merged=MERGED, base=json.dumps(GRAPH_BASE)))
-                merge_seconds[name] = time.perf_counter() - start
-            if args.dataset == "merged":
-                remote = server.store(timeout=args.timeout + 10, default_graphs=[MERGED])
-            else:
+            load_split[name] = clock.split()
+            print(f"  uploaded {triples:,} triples: {load_line(name, load_split[name])}", file=sys.stderr)
+            manifest = uploader.manifest()
+            merged_triples[name] = manifest.merged.triples if manifest.merged else 0
+            if args.dataset == "merged":  # the store's own dataset: the merged graph its manifest names
                 remote = server.store(timeout=args.timeout + 10)
-                remote.dataset()  # the coopgraph graphs of the store, found once, as `query --endpoint` does
+                expected_dataset = [manifest.merged.graph] if manifest.merged else []
+                if remote.dataset() != expected_dataset or not expected_dataset:
+                    failures.append(f"{name}: the dataset is {remote.dataset()[:3]}, not the merged graph")
+                    print(f"  {failures[-1]}", file=sys.stderr)
+                    continue
+            else:
+                remote = server.store(timeout=args.timeout + 10, default_graphs=list(manifest.graphs))
             stores[name] = remote
         rows = []
         for label, query, params in cases(args.queries):
@@ -370,9 +378,9 @@ def main() -> int:
         "repeats": args.repeats,
         "stores": list(stores),
         "dataset": args.dataset,
-        "upload": args.upload,
-        "load_seconds": load_seconds,
-        "merge_seconds": merge_seconds,
+        "load_split": load_split,
+        "merged_triples": merged_triples,
+        "default_triples": default_triples,
         "machine": machine(),
         "queries": rows,
         "failures": failures,

@@ -30,6 +30,7 @@ from coopgraph.stores import (
 )
 from coopgraph.stores import manifest as manifests
 from coopgraph.stores.manifest import MANIFEST_GRAPH, GraphRecord, LoadRecord, Manifest
+from coopgraph.stores.sparql import xml_results
 
 SAMPLE = Path(__file__).parent / "integration" / "fixtures" / "sample.ttl"
 EX = "https://example.org/sample/"
@@ -420,6 +421,67 @@ def test_the_non_atomic_manifest_update_removes_the_mark_last() -> None:
 def test_the_flavour_comes_from_the_server_header(server: str, name: str) -> None:
     assert flavours.detect(server).name == name
     assert flavours.named(name) is flavours.detect(server)
+
+
+XML_HEAD = '<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#">'
+
+
+def test_xml_results_read_as_the_json_format_says() -> None:
+    """What a Virtuoso flavour asks for (XML, three times faster there) reads as the JSON format would."""
+    document = (
+        XML_HEAD + '<head><variable name="s"/><variable name="label"/><variable name="n"/>'
+        '<variable name="empty"/><variable name="unbound"/></head><results>'
+        "<result><binding name='s'><bnode>nodeID://b1</bnode></binding>"
+        "<binding name='label'><literal xml:lang='EN-gb'>a\tb &lt;&amp;&gt;</literal></binding>"
+        "<binding name='n'><literal datatype='http://www.w3.org/2001/XMLSchema#integer'>4</literal></binding>"
+        "<binding name='empty'><literal></literal></binding></result>"
+        "<result><binding name='s'><uri>https://example.org/x</uri></binding></result></results></sparql>"
+    )
+    assert normalize_results(xml_results(document.encode())) == {
+        "head": {"vars": ["s", "label", "n", "empty", "unbound"]},
+        "results": {
+            "bindings": [
+                {
+                    "s": {"type": "bnode", "value": "nodeID://b1"},
+                    "label": {"type": "literal", "xml:lang": "en-gb", "value": "a\tb <&>"},
+                    "n": {
+                        "type": "literal",
+                        "datatype": "http://www.w3.org/2001/XMLSchema#integer",
+                        "value": "4",
+                    },
+                    "empty": {"type": "literal", "value": ""},
+                },
+                {"s": {"type": "uri", "value": "https://example.org/x"}},
+            ]
+        },
+    }
+    for text, value in (("true", True), ("1", True), ("false", False), (" 0 ", False)):
+        answer = xml_results(f"{XML_HEAD}<head/><boolean>{text}</boolean></sparql>".encode())
+        assert answer == {"head": {}, "boolean": value}
+
+
+@pytest.mark.parametrize(
+    ("body", "why"),
+    [
+        ('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><sparql/>', "document type declaration"),
+        ("<results/>", "not sparql"),
+        ("{}", "not well-formed"),
+        (XML_HEAD + "<results><result><binding name='x'/></result></results></sparql>", "holds no term"),
+        (
+            XML_HEAD + "<results><result><binding name='x'><triple/></binding></result></results></sparql>",
+            "a triple",
+        ),
+    ],
+)
+def test_xml_results_that_are_not_sparql_results_are_refused(body: str, why: str) -> None:
+    with pytest.raises(ValueError, match=why):
+        xml_results(body.encode())
+
+
+def test_only_json_and_xml_results_are_asked_for() -> None:
+    assert flavours.named("virtuoso").results == "xml" and flavours.STANDARD.results == "json"
+    with pytest.raises(ValueError, match="json or xml"):
+        flavours.Flavour("odd", results="csv")
 
 
 def test_an_unknown_flavour_is_named() -> None:

@@ -298,6 +298,11 @@ def load(
             f"one change: {len(sent)} graph(s) sent, {len(result.having('unchanged'))} unchanged, "
             f"{len(result.having('removed'))} removed; {sum(d.triples for d in sent)} triples, counts checked"
         )
+        if result.merged is not None:
+            click.echo(
+                f"dataset: <{result.merged.graph}> ({result.merged.triples} triples, each once), the graph "
+                "`query --endpoint` asks; other SPARQL clients can name it as their default-graph-uri"
+            )
     else:
         click.echo(f"nothing to change: the store holds these {len(result.graphs)} graph(s) as they are")
 

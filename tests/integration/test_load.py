@@ -57,6 +57,8 @@ def test_load_uploads_every_shipped_graph_and_checks_counts(server: Server, ship
         assert f" <{graph}>: {shipped.count(graph)} triples" in result.stdout
         assert store.count(graph) == shipped.count(graph)
     assert "one change:" in result.stdout and "counts checked" in result.stdout
+    merged = store.manifest().merged
+    assert f"dataset: <{merged.graph}> ({merged.triples} triples, each once)" in result.stdout
     assert not store.graphs(STAGING_PREFIX)
 
 

@@ -30,7 +30,7 @@ START = {"oxigraph": start_oxigraph, "virtuoso": start_virtuoso}
 #: timing, the store must hold the old or the new dataset).
 KILL_POINTS = {
     "oxigraph": [("staged", 1, 0.0), ("swap", 1, 0.002), ("swapped", 1, 0)],
-    "virtuoso": [("staged", 2, 0.0), ("swap", 1, 0.001), ("swap", 1, 0.02), ("swapped", 1, 0.0)],
+    "virtuoso": [("staged", 2, 0.0), ("swap", 1, 0.005), ("swapped", 1, 0.0)],
 }
 
 

@@ -1,10 +1,11 @@
 """The remote client: any SPARQL 1.1 server, through the SPARQL Protocol and the Graph Store Protocol.
 
-:class:`RemoteStore` sends queries and updates through SPARQLWrapper (form-encoded POST, JSON results) and
-graphs through the Graph Store Protocol (requests). Every query names its dataset (``default-graph-uri`` and
-``named-graph-uri`` for each graph), because stores disagree on what the default graph is: Oxigraph and Fuseki
-keep it apart from the named graphs, Virtuoso and GraphDB make it the union of everything. Where servers
-differ otherwise, the client asks its :class:`~coopgraph.stores.flavours.Flavour`.
+:class:`RemoteStore` sends queries and updates through SPARQLWrapper (form-encoded POST; JSON results, or XML
+where the flavour asks for them) and graphs through the Graph Store Protocol (requests). Every query names
+its dataset (``default-graph-uri`` and ``named-graph-uri`` for each graph), because stores disagree on what
+the default graph is: Oxigraph and Fuseki keep it apart from the named graphs, Virtuoso and GraphDB make it
+the union of everything. Where servers differ otherwise, the client asks its
+:class:`~coopgraph.stores.flavours.Flavour`.
 
 Errors are :class:`~coopgraph.errors.StoreError`, whose message names the URL and the reason and never a
 secret.
@@ -36,7 +37,7 @@ from coopgraph.load import GRAPH_BASE
 from coopgraph.stores import flavours
 from coopgraph.stores import manifest as manifests
 from coopgraph.stores.manifest import MANIFEST_GRAPH, MERGED_PREFIX
-from coopgraph.stores.sparql import normalize_results, ntriples_term, strip_comments, with_values
+from coopgraph.stores.sparql import normalize_results, ntriples_term, strip_comments, with_values, xml_results
 
 if TYPE_CHECKING:  # the remote store's libraries are imported when one is used: the embedded one needs none
     from urllib.error import HTTPError
@@ -342,20 +343,24 @@ class RemoteStore:
             raise self._connection_error(action, url, error) from None
 
     def _select(self, sparql: str, graphs: Sequence[str], endpoint: str | None = None) -> dict:
-        from SPARQLWrapper import ASK, SELECT
+        from SPARQLWrapper import ASK, SELECT, XML
 
         url = endpoint or self.endpoint
         wrapper = self._wrapper(sparql, graphs, url)
         if wrapper.queryType not in (SELECT, ASK):
             raise ValueError("only SELECT and ASK queries are supported")
+        if self.flavour.results == "xml":
+            wrapper.setReturnFormat(XML)
         body, headers = self._send(wrapper, "query at", url)
         self.flavour.check_answer(headers, f"query at {redact_url(url)}")
+        kind = headers.get("Content-Type", "no content type")
+        xml = "xml" in kind.lower() if "Content-Type" in headers else self.flavour.results == "xml"
         try:
-            document = json.loads(body)
-        except ValueError:
-            kind = headers.get("Content-Type", "no content type")
+            document = xml_results(body) if xml else json.loads(body)
+        except ValueError as error:
+            what = f"XML results ({error})" if xml else "JSON results"
             raise StoreError(
-                f"query at {redact_url(self.endpoint)}: the answer is not SPARQL JSON results ({kind}): "
+                f"query at {redact_url(self.endpoint)}: the answer is not SPARQL {what} ({kind}): "
                 f"{_detail(body, 120)}"
             ) from None
         if not isinstance(document, dict) or ("boolean" not in document and "results" not in document):

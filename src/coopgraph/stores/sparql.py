@@ -3,7 +3,8 @@
 - :func:`ntriples_term` and :func:`values_block` write terms as N-Triples, escaped so a value can only ever
   be read as that one term; :func:`with_values` puts a ``VALUES`` block at the start of a query's WHERE group.
 - :func:`strip_comments` and the tokenizer behind it know comments, strings and IRIs apart.
-- :func:`normalize_results` turns any store's SPARQL 1.1 Query Results JSON into one canonical dict.
+- :func:`normalize_results` turns any store's SPARQL 1.1 Query Results JSON into one canonical dict;
+  :func:`xml_results` reads the XML results format into the same shape first.
 """
 
 from __future__ import annotations
@@ -160,6 +161,52 @@ def with_values(query: str, bindings: Mapping[str, Identifier]) -> str:
     while re.match(r"select\b", query[_skip_blank(query, start + 1) :], re.IGNORECASE):
         start = _group_start(query, start + 1)
     return f"{query[: start + 1]} {block} {query[start + 1 :]}"
+
+
+_SR = "{http://www.w3.org/2005/sparql-results#}"
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def xml_results(body: bytes) -> dict:
+    """A SPARQL Query Results XML Format document (W3C Recommendation, 2013) as the JSON format's dict.
+
+    ``ValueError`` when it is not one. A document type declaration is refused before parsing (the format has
+    none, and its entities are how a hostile server would make the parser expand text without end).
+    """
+    import xml.etree.ElementTree as ElementTree
+
+    if b"<!DOCTYPE" in body or b"<!ENTITY" in body:
+        raise ValueError("a document type declaration, which SPARQL XML results never hold")
+    try:
+        root = ElementTree.fromstring(body)
+    except ElementTree.ParseError as error:
+        raise ValueError(f"not well-formed XML ({error})") from None
+    if root.tag != f"{_SR}sparql":
+        raise ValueError(f"the root element is {root.tag}, not sparql")
+    boolean = root.find(f"{_SR}boolean")
+    if boolean is not None:
+        return {"head": {}, "boolean": (boolean.text or "").strip() in ("true", "1")}
+    variables = [element.get("name", "") for element in root.iter(f"{_SR}variable")]
+    rows = []
+    for result in root.iter(f"{_SR}result"):
+        row = {}
+        for binding in result.iter(f"{_SR}binding"):
+            term = next(iter(binding), None)
+            if term is None:
+                raise ValueError(f"binding {binding.get('name')!r} holds no term")
+            kind = term.tag.removeprefix(_SR)
+            if kind not in ("uri", "bnode", "literal"):
+                raise ValueError(
+                    f"binding {binding.get('name')!r} holds a {kind}, not a uri, bnode or literal"
+                )
+            value = {"type": kind, "value": term.text or ""}
+            if kind == "literal" and term.get(_XML_LANG):
+                value["xml:lang"] = term.get(_XML_LANG)
+            elif kind == "literal" and term.get("datatype"):
+                value["datatype"] = term.get("datatype")
+            row[binding.get("name", "")] = value
+        rows.append(row)
+    return {"head": {"vars": variables}, "results": {"bindings": rows}}
 
 
 def normalize_results(document: Mapping) -> dict:

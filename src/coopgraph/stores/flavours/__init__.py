@@ -30,7 +30,8 @@ class Flavour:
     this kind apart (lower case; empty for the standard flavour, which claims no server).
     ``operations_per_request``: at most this many operations in one update request, where a server cannot
     take more (``None``: no limit). Only a server without atomic updates may have a limit, since a swap
-    split over several requests is not one transaction.
+    split over several requests is not one transaction. ``results``: the SPARQL results format asked for,
+    ``json`` or ``xml`` (where a server writes one much faster than the other).
     """
 
     name: str
@@ -38,10 +39,13 @@ class Flavour:
     graph_param: str = "graph"
     server_word: str = ""
     operations_per_request: int | None = None
+    results: str = "json"
 
     def __post_init__(self) -> None:
         if self.atomic_update and self.operations_per_request is not None:
             raise ValueError("an atomic swap is one request: operations_per_request must be None")
+        if self.results not in ("json", "xml"):
+            raise ValueError(f"results must be json or xml, not {self.results!r}")
 
     def matches(self, server: str) -> bool:
         return bool(self.server_word) and self.server_word in server.lower()

@@ -14,6 +14,8 @@
   Virtuoso's own durability, its periodic checkpoints).
 - One update request of a few thousand operations fails ("SPARQL compiler: memory exhausted", seen with the
   4,164 ``MOVE``s of a million-triple load): requests are cut at 200 operations.
+- It writes SPARQL XML results about three times as fast as JSON (16,000 rows: 0.7 s against 2.1 s, the
+  same rows): queries ask for XML.
 """
 
 from __future__ import annotations
@@ -57,4 +59,5 @@ VIRTUOSO = _Virtuoso(
     graph_param="graph-uri",
     server_word="virtuoso",
     operations_per_request=200,
+    results="xml",
 )
