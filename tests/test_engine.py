@@ -16,6 +16,7 @@ import json
 from pathlib import Path
 
 import pyoxigraph
+import pyshacl
 import pytest
 from rdflib import Graph, URIRef
 
@@ -94,6 +95,8 @@ def test_a_sparql_constraint_used_inside_another_shape_is_refused():
         "SELECT ?x WHERE { $this ex:q ?x }",  # $this not projected: nothing to join the focus nodes on
         "SELECT $this WHERE { $this ex:q ?x MINUS { $this ex:r ?x } }",  # MINUS does not see pre-bound $this
         "SELECT $this WHERE { { SELECT $this WHERE { $this ex:q ?x } } }",  # a subquery neither
+        # a subquery that uses $this: pre-bound, its LIMIT would be per focus node
+        "SELECT $this ?x WHERE { $this ex:q ?x { SELECT $this ?x WHERE { ?x ex:r $this } LIMIT 1 } }",
         # a condition on $this in a group that does not bind it: joining the focus nodes in afterwards
         # would evaluate it with ?this unbound
         "SELECT $this WHERE { { $this ex:q ?x } UNION { FILTER NOT EXISTS { $this ex:r ?y } } }",
@@ -130,6 +133,37 @@ def test_a_condition_on_this_where_the_focus_nodes_are_joined_in_is_compiled():
     )
     compiled, _ = engine.split(shapes)
     assert len(compiled) == 1
+
+
+def test_a_subquery_that_never_mentions_this_is_compiled_and_gives_what_pyshacl_gives():
+    """Pre-binding $this leaves a subquery that only projects it (as SHACL asks) as it is, so the engine runs
+    such a constraint (the disjoint-classes rule computes the disjoint pairs first in one): its results are
+    pySHACL's, LIMIT included."""
+    select = """SELECT $this ?value WHERE {
+        { SELECT $this ?kind WHERE { ?kind ex:forbidden true } ORDER BY ?kind LIMIT 1 }
+        $this ex:kind ?kind . BIND (?kind AS ?value)
+    }"""
+    shapes = _shapes(
+        f"""
+        ex:S a sh:NodeShape ; sh:targetClass ex:Thing ; sh:sparql ex:S-sparql .
+        ex:S-sparql a sh:SPARQLConstraint ; sh:prefixes ex:module ; sh:select '''{select}''' .
+        """
+    )
+    [constraint], _ = engine.split(shapes)
+    data = """@prefix ex: <http://example.org/> .
+        ex:a a ex:Thing ; ex:kind ex:k1 .  ex:b a ex:Thing ; ex:kind ex:k2 .  ex:c ex:kind ex:k1 .
+        ex:k1 ex:forbidden true .  ex:k2 ex:forbidden true ."""
+    store = pyoxigraph.Store()
+    store.load(data, format=pyoxigraph.RdfFormat.TURTLE)
+    found = {(str(row.focus), str(row.value)) for row in engine.run([constraint], store)}
+    _, report, _ = pyshacl.validate(
+        Graph().parse(data=data, format="turtle"), shacl_graph=shapes, advanced=True
+    )
+    reference = {
+        (str(report.value(result, SH.focusNode)), str(report.value(result, SH.value)))
+        for result in report.subjects(SH.resultSeverity, None)
+    }
+    assert found == reference == {("http://example.org/a", "http://example.org/k1")}
 
 
 def test_a_property_shape_runs_on_the_focus_nodes_of_its_node_shapes_with_its_path():

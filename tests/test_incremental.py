@@ -265,6 +265,20 @@ def test_an_aggregate_over_the_graph_is_rerun_in_full():
     assert found.full
 
 
+FOCUS = "{ SELECT DISTINCT ?this WHERE { ?this <urn:p> [] . } }"
+
+
+def test_a_sub_select_is_read_through_its_projected_names_only():
+    """A sub-select's own variables are its own: where one is named as a variable outside it, joining the two
+    by name would narrow the anchors, so the constraint is rerun in full; where not, it is planned."""
+    own = "{ SELECT ?kind WHERE { ?kind <urn:forbidden> ?why } }"
+    planned = incremental.plan(constraint(f"SELECT ?this WHERE {{ {FOCUS} {own} ?this <urn:kind> ?kind }}"))
+    assert not planned.full
+    assert any("<urn:forbidden>" in text and "?this <urn:kind> ?kind" in text for _, text in planned.anchors)
+    shared = "SELECT ?this ?why WHERE {{ {focus} {own} ?this <urn:kind> ?kind ; <urn:why> ?why }}"
+    assert incremental.plan(constraint(shared.format(focus=FOCUS, own=own))).full
+
+
 def test_the_ontology_alone_and_with_the_data_are_kept_apart(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """``validate --no-shipped`` (the ontology alone) and ``validate`` do not replace each other's build."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))

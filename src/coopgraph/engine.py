@@ -171,6 +171,17 @@ def _mentions_this(expression) -> bool:
     return False
 
 
+def _projected(node: CompValue) -> CompValue:
+    """A sub-select without the list of variables it projects (the first Project below it)."""
+    if node.name == "Project":
+        return CompValue(
+            "Project", **{key: value for key, value in node.items() if key not in ("PV", "_vars")}
+        )
+    return CompValue(
+        node.name, **{key: _projected(value) if key == "p" else value for key, value in node.items()}
+    )
+
+
 def _nested(body: str) -> bool:
     """Whether a WHERE clause has groups below its own (UNION, OPTIONAL, GRAPH or a plain group) other than
     EXISTS blocks, which see the bindings of the group they stand in: only then can a condition see ?this
@@ -187,9 +198,11 @@ BOUND_ANSWERS: dict[str, bool] = {}
 
 def _this_bound_wherever_used(query: str) -> bool:
     """Whether every FILTER, BIND and OPTIONAL condition that uses ?this sees it bound by the patterns it
-    applies to. Then joining the focus nodes in (as :func:`_compile` does) gives what SHACL's pre-binding
-    of $this gives; where a condition would see ?this unbound (say, a FILTER alone in a UNION branch), the
-    constraint is not compiled."""
+    applies to, and no sub-select of the constraint uses ?this but to project it. Then joining the focus
+    nodes in (as :func:`_compile` does) gives what SHACL's pre-binding of $this gives; where a condition
+    would see ?this unbound (say, a FILTER alone in a UNION branch), or a sub-select uses ?this beyond
+    projecting it (its LIMIT or aggregate would then count per focus node), the constraint is not
+    compiled."""
     if query not in BOUND_ANSWERS:
         BOUND_ANSWERS[query] = _read_this_bound(query)
     return BOUND_ANSWERS[query]
@@ -201,10 +214,16 @@ def _read_this_bound(query: str) -> bool:
     except Exception:  # noqa: BLE001 — whatever rdflib cannot read, pySHACL (on rdflib) reports itself
         return False
 
+    focus = []  # the first sub-select is the focus nodes' (see _compile); any other never mentions ?this
+
     def safe(node) -> bool:
         if not isinstance(node, CompValue):
             return True
         name = node.name
+        if name == "ToMultiSet" and node.p.name != "values":  # a sub-select (not a VALUES block)
+            if focus:  # one that projects ?this only (SHACL asks it to) is left as it is by pre-binding
+                return not _mentions_this(_projected(node))
+            focus.append(node)
         if name == "Filter" and _mentions_this(node.expr) and _THIS not in _bound(node.p):
             return False
         if name == "Extend" and _mentions_this(node.expr) and _THIS not in _bound(node.p):
@@ -239,7 +258,7 @@ def _compile(shapes: Graph, shape: URIRef, node: Node, owners: list[Node]) -> Co
     head = re.match(r"\s*SELECT\s+(?:DISTINCT\s+|REDUCED\s+)?(.*?)\s*WHERE\s*\{", text, re.S | re.I)
     if head is None or not re.search(r"\?this\b", head[1]):
         return None  # the query must project ?this for the focus nodes to be joined in
-    if re.search(r"\b(SELECT|MINUS|SERVICE)\b", text[head.end() :], re.I):
+    if re.search(r"\b(MINUS|SERVICE)\b", text[head.end() :], re.I):
         return None  # where ?this would not be bound as SHACL pre-binds it: not compiled
     # The focus nodes open the WHERE group, so every pattern, BIND and FILTER of the group sees ?this bound,
     # as SHACL's pre-binding of $this has it.

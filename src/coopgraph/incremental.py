@@ -264,6 +264,8 @@ def plan(constraint: Constraint) -> Plan:
     reader = _Reader()
     try:
         algebra = prepareQuery(constraint.query).algebra
+        if _local_names_shared(algebra):
+            return Plan(full=True)
         reader.walk(algebra, ())
         found = _anchors(reader, _THIS)
         if found is None and _keyed_by_value(reader, algebra):
@@ -271,6 +273,41 @@ def plan(constraint: Constraint) -> Plan:
         return found or Plan(full=True)
     except _Unplannable:
         return Plan(full=True)
+
+
+def _variables(node, skip=None) -> set[Variable]:
+    if node is skip:
+        return set()
+    if isinstance(node, Variable):
+        return {node}
+    if isinstance(node, CompValue):
+        return set().union(*(_variables(value, skip) for key, value in node.items() if key != "_vars"))
+    if isinstance(node, (list, tuple)):
+        return set().union(*(_variables(value, skip) for value in node))
+    return set()
+
+
+def _sub_selects(node) -> list[CompValue]:
+    if not isinstance(node, CompValue):
+        return []
+    found = [node] if node.name == "ToMultiSet" and node.p.name != "values" else []  # not a VALUES block
+    return found + [each for key in ("p", "p1", "p2") for each in _sub_selects(node.get(key))]
+
+
+def _local_names_shared(algebra) -> bool:
+    """Whether a sub-select of the constraint (past the focus nodes' own, the first) has a variable it does
+    not project named as one outside it: the reader, which joins patterns by variable name, would join the
+    two, and narrow the anchors."""
+    for sub in _sub_selects(algebra)[1:]:
+        project = sub
+        while isinstance(project, CompValue) and project.name != "Project":
+            project = project.get("p")
+        if project is None:
+            return True  # no list of projected variables found: every name is taken as shared
+        local = _variables(sub) - set(project.PV)
+        if local & _variables(algebra, skip=sub):
+            return True
+    return False
 
 
 def _anchors(reader: _Reader, root: Variable) -> Plan | None:
