@@ -16,7 +16,7 @@ from rdflib.compare import isomorphic
 from coopgraph import export, resources
 from coopgraph.load import load_shipped, union_graph
 
-FORMATS = {"turtle": "turtle", "nt": "nt", "trig": "trig", "jsonld": "json-ld"}
+FORMATS = {"turtle": "turtle", "nt": "nt", "nquads": "nquads", "trig": "trig", "jsonld": "json-ld"}
 
 
 def coopgraph(
@@ -54,8 +54,11 @@ def test_export_holds_the_whole_graph(exported: dict[str, bytes], shipped: Datas
     assert isomorphic(graph, union_graph(shipped))
 
 
-def test_trig_keeps_one_named_graph_per_file(exported: dict[str, bytes], shipped: Dataset) -> None:
-    dataset = Dataset().parse(data=exported["trig"], format="trig")
+@pytest.mark.parametrize("fmt", ["trig", "nquads"])
+def test_trig_and_nquads_keep_one_named_graph_per_file(
+    exported: dict[str, bytes], shipped: Dataset, fmt: str
+) -> None:
+    dataset = Dataset().parse(data=exported[fmt], format=FORMATS[fmt])
     names = {str(g.identifier) for g in shipped.graphs() if len(g)}
     assert {str(g.identifier) for g in dataset.graphs() if len(g)} == names
     for name in names:
@@ -70,8 +73,9 @@ def test_export_is_the_same_bytes_every_run(exported: dict[str, bytes], fmt: str
     assert again.stdout == exported[fmt]
 
 
-def test_ntriples_lines_are_sorted_and_unique(exported: dict[str, bytes]) -> None:
-    lines = exported["nt"].decode("utf-8").splitlines()
+@pytest.mark.parametrize("fmt", ["nt", "nquads"])
+def test_line_formats_are_sorted_and_unique(exported: dict[str, bytes], fmt: str) -> None:
+    lines = exported[fmt].decode("utf-8").splitlines()
     assert lines == sorted(set(lines))
 
 

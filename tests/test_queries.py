@@ -682,7 +682,7 @@ def test_file_without_header(tmp_path: Path) -> None:
     [
         (b"SELECT ?s WHERE { ?s ?p ?o ", "not a SPARQL query"),
         (b"DROP ALL", "not a SPARQL query"),
-        (b"CONSTRUCT WHERE { ?s ?p ?o }", "only SELECT and ASK"),
+        (b"INSERT DATA { <urn:a> <urn:b> <urn:c> }", "not a SPARQL query"),
         (b"\xff\xfe SELECT", "not UTF-8"),
     ],
 )

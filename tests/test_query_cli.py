@@ -217,7 +217,7 @@ def test_ask_file(tmp_path: Path) -> None:
     [
         ("SELECT ?s WHERE { ?s ?p ?o", "not a SPARQL query"),
         ("DROP ALL", "not a SPARQL query"),
-        ("CONSTRUCT WHERE { ?s ?p ?o }", "only SELECT and ASK"),
+        ("CLEAR DEFAULT", "not a SPARQL query"),
         (
             "# Parameters:\n#   ?s colour required red x\nSELECT ?s WHERE { ?s ?p ?o }",
             "unknown parameter type",

@@ -23,8 +23,12 @@ reported as ``file:line:column: reason``) and serialising the graph again with `
   objects are blank nodes (editors must not strip it).
 
 - The file's header, the block of ``#`` comment lines it starts with, is kept as written, followed by one
-  empty line: a file says at its top what it is and what it guards. Every other comment is dropped
-  (longturtle writes none): say what a node is in its triples (``rdfs:comment``, ``skos:definition``).
+  empty line: a file says at its top what it is and what it guards. longturtle writes no other comment, so
+  :func:`check_files` refuses a file with a comment below its header, naming the comment's line, rather
+  than drop it: say what a node is in its triples (``rdfs:comment``, ``skos:definition``). A ``#`` inside an
+  IRI, a string or an escaped local name (``ex:a\\#b``) is no comment.
+- Only Turtle is rewritten: a file not named ``*.ttl`` is refused, so a ``.nt`` file never comes to hold
+  Turtle.
 
 The result is a fixed point: the canonical form of canonical Turtle is itself.
 """
@@ -32,22 +36,23 @@ The result is a fixed point: the canonical form of canonical Turtle is itself.
 from __future__ import annotations
 
 import difflib
+import re
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Graph
-
 from coopgraph import load, resources
+from coopgraph.errors import InputError
 from coopgraph.export import write_atomically
 
 SHIPPED_KINDS = ("ontology", "data", "shapes")
 
 
 def _serialise(text: str, path: Path) -> str:
-    graph = Graph(bind_namespaces="core")
+    graph = load.PrefixesLaterGraph(bind_namespaces="core")
     graph.parse(data=text, format="turtle", publicID=path.resolve().as_uri())
+    graph.settle()
     return graph.serialize(format="longturtle", canon=True)
 
 
@@ -80,12 +85,42 @@ def canonical_turtle(source: str | Path) -> str:
 
 def header(text: str) -> str:
     """The comment lines a Turtle text starts with, and one empty line after them ("" when there are none)."""
-    lines = []
+    lines = [line.rstrip() for line in text.splitlines()[: _header_length(text)]]
+    return "\n".join(lines) + "\n\n" if lines else ""
+
+
+def _header_length(text: str) -> int:
+    """How many lines the header of a Turtle text has: the ``#`` lines it starts with."""
+    count = 0
     for line in text.splitlines():
         if not line.startswith("#"):
             break
-        lines.append(line.rstrip())
-    return "\n".join(lines) + "\n\n" if lines else ""
+        count += 1
+    return count
+
+
+_TOKENS = re.compile(
+    r"""
+      <[^>\n]*>                             # an IRI
+    | "{3}(?:[^"\\]|\\.|"(?!""))*"{3}        # long strings
+    | '{3}(?:[^'\\]|\\.|'(?!''))*'{3}
+    | "(?:[^"\\\n]|\\.)*"                  # short strings
+    | '(?:[^'\\\n]|\\.)*'
+    | \\.                                   # an escaped character of a local name, as in ex:a\#b
+    | (?P<comment>\#)
+    """,
+    re.VERBOSE,
+)
+
+
+def lost_comment(text: str) -> int | None:
+    """The line of the first comment of a Turtle text that its canonical form drops (one below the header),
+    or None. IRIs, strings and escaped characters are skipped as the Turtle grammar reads them."""
+    start = sum(len(line) for line in text.splitlines(keepends=True)[: _header_length(text)])
+    for match in _TOKENS.finditer(text, start):
+        if match.group("comment"):
+            return text.count("\n", 0, match.start()) + 1
+    return None
 
 
 @dataclass(frozen=True)
@@ -121,12 +156,30 @@ def expand(paths: Iterable[str | Path]) -> list[Path]:
 def check_files(paths: Iterable[str | Path]) -> list[FormatResult]:
     """The canonical form of each file, and whether the file already has it. Writes nothing.
 
-    Raises :class:`coopgraph.load.LoadError` for the first file that does not load.
+    Raises :class:`coopgraph.load.LoadError` for the first file that does not load, and
+    :class:`~coopgraph.errors.InputError` for a file not named ``*.ttl`` or one whose canonical form would
+    lose a comment.
     """
+    files = expand(paths)
+    for path in files:
+        if path.suffix.lower() != ".ttl":
+            raise InputError(
+                f"{path}: fmt rewrites Turtle (.ttl) files only; convert the file to Turtle first (rdflib's "
+                f"`rdfpipe -o turtle {path} > NEW.ttl`); `coopgraph export -o FILE` writes the whole graph "
+                "in the format FILE's extension names"
+            )
     results = []
-    for path in expand(paths):
+    for path in files:
         text = canonical_turtle(path)
-        results.append(FormatResult(path, path.read_bytes() == text.encode("utf-8"), text))
+        current = path.read_bytes()
+        canonical = current == text.encode("utf-8")
+        line = None if canonical else lost_comment(current.decode("utf-8"))
+        if line is not None:
+            raise InputError(
+                f"{path}:{line}: fmt would drop this comment (it keeps only the comment lines at the top of "
+                "the file): move it there, or say it in the triples (rdfs:comment, skos:note)"
+            )
+        results.append(FormatResult(path, canonical, text))
     return results
 
 

@@ -42,9 +42,12 @@ class _Group(click.Group):
             fail(str(error))
 
 
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=_Group, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]}
+)
 @click.version_option(__version__, prog_name="coopgraph")
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """coopgraph: a knowledge graph of bilateral legal cooperation between states.
 
     Works on the ontology/, data/, shapes/ and queries/ of the coopgraph checkout the current directory is
@@ -52,7 +55,24 @@ def main() -> None:
     data folder. `coopgraph check` says which one it used.
 
     Exit codes: 0 ok (conforms), 1 does not conform, 2 bad input or error.
+
+    \b
+    Shell completion, in ~/.bashrc (zsh: zsh_source in ~/.zshrc; fish: see the README):
+    eval "$(_COOPGRAPH_COMPLETE=bash_source coopgraph)"
     """
+    if ctx.invoked_subcommand is None:  # `coopgraph` alone asks what there is: the help, on stdout, exit 0
+        click.echo(ctx.get_help())
+
+
+def _input_format_option(command: Callable) -> Callable:
+    """``--input-format``: the RDF syntax of the files given (and of standard input), when not their
+    extension's."""
+    return click.option(
+        "--input-format",
+        type=click.Choice(["turtle", "nt", "nquads", "trig", "jsonld", "rdfxml"]),
+        help="The syntax of the files given and of - (standard input; default turtle), whatever their "
+        "extension (.ttl .nt .nq .trig .jsonld .rdf .owl).",
+    )(command)
 
 
 @main.command()
@@ -108,28 +128,71 @@ def reason(files: tuple[str, ...], output_format: str, no_explain: bool) -> None
     help="Run every shape in pySHACL instead of coopgraph's engine (much slower; the same results, and the "
     "way to run shapes that use a SHACL feature the engine refuses).",
 )
-def validate(files: tuple[str, ...], output_format: str, sources: str | None, reference: bool) -> None:
+@click.option(
+    "--data", "data_files", multiple=True, metavar="FILE", help="A data file (repeat for more): as FILES."
+)
+@click.option(
+    "--shapes",
+    "shapes_files",
+    multiple=True,
+    metavar="FILE",
+    help="Validate against the shapes of this file (repeat for more) instead of the shipped shapes.",
+)
+@click.option(
+    "--no-shipped",
+    is_flag=True,
+    help="Leave the shipped graph out: validate FILES alone (with the ontology, for the shipped shapes).",
+)
+@_input_format_option
+def validate(
+    files: tuple[str, ...],
+    output_format: str,
+    sources: str | None,
+    reference: bool,
+    data_files: tuple[str, ...],
+    shapes_files: tuple[str, ...],
+    no_shipped: bool,
+    input_format: str | None,
+) -> None:
     """Validate the graph (ontology + data) against the SHACL shapes, together with FILES if given.
 
+    \b
+    coopgraph validate my-agreement.ttl
+    coopgraph validate --no-shipped --data mine.jsonld
+    coopgraph validate --no-shipped --shapes my-shapes.ttl --data mine.ttl
+    curl -s https://example.org/agreement.nt | coopgraph validate --input-format nt -
+
     FILES are checked with the graph, so a new file may point at the states, people and concepts already
-    in it; a result caused by a statement of a file names that file and line. Warnings (a quote that could
-    not be checked, a party without a recorded signature) are shown but do not fail. No file of yours is
-    written; a graph of over 2 MiB is kept, with its results, in an on-disk store in your cache
-    ($XDG_CACHE_HOME/coopgraph; COOPGRAPH_STORE=auto|on|off), so that FILES are then validated by rerunning
-    only what they can change, with the same results. Exit 0 conforms, 1 does not conform, 2 bad input (a
-    file that does not parse, with file:line:column, an empty file, an ill-typed literal such as
-    "2025-13-40"^^xsd:date).
+    in it; a result caused by a statement of a file names that file and line. A FILE may be Turtle,
+    N-Triples, N-Quads, TriG, JSON-LD or RDF/XML (by its extension, or --input-format), or - for standard
+    input. Warnings (a quote that could not be checked, a party without a recorded signature) are shown but
+    do not fail. No file of yours is written; a graph of over 2 MiB is kept, with its results, in an
+    on-disk store in your cache ($XDG_CACHE_HOME/coopgraph; COOPGRAPH_STORE=auto|on|off), so that FILES
+    are then validated by rerunning only what they can change, with the same results. Exit 0 conforms, 1
+    does not conform, 2 bad input (a file that does not parse, with file:line:column, an empty file, an
+    ill-typed literal such as "2025-13-40"^^xsd:date).
     """
     import json
     from pathlib import Path
 
+    from coopgraph import inputs
     from coopgraph.errors import CoopgraphError
     from coopgraph.validate import validate as run_validation
 
-    try:
-        report = run_validation(
-            [Path(file) for file in files], sources=Path(sources) if sources else None, reference=reference
-        )
+    if inputs.STDIN in shapes_files and inputs.STDIN in (*files, *data_files):
+        fail("standard input (-) can be read only once: give the data or the shapes as -, not both")
+    try:  # the error first, then which tree was used (_tell_tree)
+        with (
+            inputs.opened([*files, *data_files], input_format) as data,
+            inputs.opened(shapes_files) as shapes,
+        ):
+            report = run_validation(
+                data,
+                shipped=not no_shipped,
+                shapes_files=shapes or None,
+                sources=Path(sources) if sources else None,
+                reference=reference,
+            )
     except (CoopgraphError, OSError) as error:
         fail(str(error))
     if output_format == "json":
@@ -146,11 +209,15 @@ def validate(files: tuple[str, ...], output_format: str, sources: str | None, re
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 listing the files that are not canonical.")
 @click.option("--diff", "show_diff", is_flag=True, help="Also show how each such file would change.")
 def fmt(files: tuple[str, ...], check: bool, show_diff: bool) -> None:
-    """Rewrite Turtle FILES (or directories) in canonical form: exactly what rdflib's longturtle writes.
+    """Rewrite Turtle FILES (or the .ttl files under directories) in canonical form: exactly what rdflib's
+    longturtle writes.
 
-    Default: every shipped .ttl file in ontology/, data/ and shapes/. Every file is checked before any is
-    rewritten; a rewrite replaces the file in one step. Exit 0 done (or all canonical with --check), 1 some
-    files are not canonical (--check), 2 a file does not parse.
+    Default: every shipped .ttl file in ontology/, data/ and shapes/. Only .ttl files are rewritten (convert
+    another format first, e.g. with rdflib's rdfpipe). The comment lines at the top of a file are kept; a
+    file with a comment below them is refused, naming its line, rather than lose it. Every file is checked
+    before any is rewritten; a rewrite replaces the file in one step, and through a symlink replaces its
+    target. Exit 0 done (or all canonical with --check), 1 some files are not canonical (--check), 2 a file
+    does not parse or is refused.
     """
     from coopgraph import canonical
 
@@ -173,7 +240,12 @@ def fmt(files: tuple[str, ...], check: bool, show_diff: bool) -> None:
     "--output", "-o", type=click.Path(file_okay=False, path_type=str), default="docs/html", show_default=True
 )
 def docs(output: str) -> None:
-    """Generate HTML documentation of the ontology (with pyLODE) into OUTPUT/index.html."""
+    """Generate HTML documentation of the ontology (with pyLODE) into OUTPUT/index.html.
+
+    The ontology's own classes and properties come first, then the external ones it reuses or aligns with.
+    Needs the docs extra: pip install 'coopgraph[docs]'. Exit 0 written, 2 pyLODE missing, not importing
+    (the message names the import's own error) or failing.
+    """
     from coopgraph.docs import build_docs
 
     click.echo(f"wrote {build_docs(output)}")
@@ -231,7 +303,7 @@ def _remote_store(endpoint: str, options: dict, **settings: object) -> RemoteSto
     return RemoteStore(
         endpoint,
         auth=auth,
-        timeout=options.pop("timeout"),
+        timeout=options["timeout"],  # kept: the embedded store bounds a SERVICE query by it too
         flavour=None if flavour == "auto" else flavour,
         **settings,
     )
@@ -311,26 +383,37 @@ def load(
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["turtle", "nt", "trig", "jsonld"]),
-    default="turtle",
-    show_default=True,
-    help="trig keeps one named graph per file; the others hold the union.",
+    type=click.Choice(["turtle", "nt", "nquads", "trig", "jsonld"]),
+    help="Default: the one -o's extension names, turtle on stdout. trig and nquads keep one named graph per "
+    "file; the others hold the union.",
 )
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=str), help="Write to this file.")
-def export(output_format: str, output: str | None) -> None:
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=str),
+    help="Write to this file (- for stdout, the default).",
+)
+def export(output_format: str | None, output: str | None) -> None:
     """Write the whole graph (ontology + data) to stdout or a file, the same bytes every run.
 
+    A file's extension says its format: .ttl turtle, .nt nt, .nq nquads, .trig trig, .jsonld or .json jsonld.
+    A --format that contradicts it is refused, and so is a file whose extension names no format when --format
+    is not given (stdout, and a device or FIFO without an extension, get turtle).
+
     JSON-LD is compacted with the published context (coopgraph/context.jsonld), included inline. A file is
-    written whole or not at all (a temporary file renamed into place).
+    written whole or not at all (a temporary file renamed into place; through a symlink, its target). A
+    character device or a FIFO (/dev/null, a named pipe) is written into, never replaced; a directory or a
+    socket is refused.
     """
     from coopgraph import export as exporting
     from coopgraph.load import LoadError
 
+    chosen = exporting.output_format(output, output_format)
     try:
-        data = exporting.export(output_format)
+        data = exporting.export(chosen)
     except LoadError as error:
         fail(str(error))
-    if not output:
+    if output in (None, exporting.STDOUT):
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         return
@@ -388,23 +471,37 @@ def check(files: tuple[str, ...]) -> None:
     sys.exit(EXIT_OK if report.conforms else EXIT_NONCONFORMING)
 
 
+def _complete_query_names(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    """The canned query names that start with what has been typed (shell completion)."""
+    from coopgraph import queries
+
+    return [name for name in queries.registry() if name.startswith(incomplete)]
+
+
 @main.command()
-@click.argument("arguments", nargs=-1, metavar="[NAME] [FILES]...")
+@click.argument("arguments", nargs=-1, metavar="[NAME] [FILES]...", shell_complete=_complete_query_names)
 @click.option("--list", "list_queries", is_flag=True, help="List the canned queries and their parameters.")
 @click.option(
-    "--file", "query_file", metavar="FILE.rq", help="Run your own SPARQL SELECT or ASK query from a file."
+    "--file",
+    "query_file",
+    metavar="FILE.rq",
+    help="Run your own SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE) from a file, or - for stdin.",
 )
+@click.option("--query", "query_text", metavar="TEXT", help="Run this SPARQL query, given inline.")
 @click.option(
     "--param", "-p", "params", multiple=True, metavar="KEY=VALUE", help="A parameter value; repeat for more."
 )
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["table", "json", "csv", "tsv"]),
+    type=click.Choice(["table", "json", "csv", "tsv", "turtle", "nt", "jsonld", "rdfxml"]),
     default="table",
     show_default=True,
-    help="table for people; json, csv, tsv are the SPARQL 1.1 query results formats.",
+    help="table for people; json, csv, tsv are the SPARQL 1.1 query results formats; a CONSTRUCT or "
+    "DESCRIBE answer is RDF: turtle (for table too), nt, jsonld or rdfxml.",
 )
+@click.option("--no-shipped", is_flag=True, help="Ask over FILES alone, without the shipped graph.")
+@_input_format_option
 @click.option(
     "--endpoint",
     metavar="URL",
@@ -418,19 +515,29 @@ def check(files: tuple[str, ...]) -> None:
     metavar="IRI",
     help="With --endpoint: ask over this named graph (repeat for more) instead of the loaded dataset.",
 )
+@click.option(
+    "--allow-service",
+    is_flag=True,
+    help="Run a query that holds a SERVICE clause: the store then calls the server it names (in memory: from "
+    "this machine, bounded by --timeout). Refused without it.",
+)
 @_client_options
 def query(
     arguments: tuple[str, ...],
     list_queries: bool,
     query_file: str | None,
+    query_text: str | None,
     params: tuple[str, ...],
     output_format: str,
+    no_shipped: bool,
+    input_format: str | None,
     endpoint: str | None,
     all_graphs: bool,
     graphs: tuple[str, ...],
     **client: object,
 ) -> None:
-    """Answer a question with the canned query NAME, or run your own query (--file), on the graph plus FILES.
+    """Answer a question with the canned query NAME, or run your own query (--file, --query), on the graph
+    plus FILES.
 
     \b
     coopgraph query --list
@@ -438,10 +545,13 @@ def query(
     coopgraph query instruments-between-states my-agreement.ttl -p state=SG
     coopgraph query first-of-its-kind-in-region -p state=SG -p region=143 -p designation=treaty
     coopgraph query --file my.rq --format csv
+    coopgraph query --no-shipped mine.jsonld --query 'SELECT * WHERE { ?s ?p ?o } LIMIT 5'
+    coopgraph query --query 'DESCRIBE <https://w3id.org/coopgraph/id/state/SG>' --format nt
 
-    FILES (.ttl or .nt) are added to the graph the query runs on, as `coopgraph validate FILES` adds them,
-    so a new file can be queried before it is copied into data/. NAME is a canned query's name (letters,
-    digits and hyphens); any other argument, anything with a dot or a slash, is a FILE, in any order.
+    FILES are added to the graph the query runs on, as `coopgraph validate FILES` adds them, so a new file
+    can be queried before it is copied into data/ (Turtle, N-Triples, N-Quads, TriG, JSON-LD or RDF/XML, by
+    extension or --input-format; - is standard input). NAME is a canned query's name (letters, digits and
+    hyphens); any other argument, anything with a dot or a slash, or -, is a FILE, in any order.
     Parameter values are checked (a state code must be a state of the graph, a date a date…) and bound as
     RDF terms, never pasted into the query. Runs on the graph in memory unless --endpoint is given.
 
@@ -453,17 +563,16 @@ def query(
     error.
     """
     import json
-    from pathlib import Path
 
-    from coopgraph import queries
-    from coopgraph.load import LoadError
-    from coopgraph.stores import EmbeddedStore, StoreError, loaded_graphs
+    from coopgraph import inputs, queries
+    from coopgraph.errors import CoopgraphError
+    from coopgraph.stores import EmbeddedStore, loaded_graphs
 
     files = [argument for argument in arguments if _is_a_file(argument)]
     names = [argument for argument in arguments if not _is_a_file(argument)]
     if list_queries:
-        if arguments or query_file or params or endpoint:
-            fail("--list takes no NAME, FILES, --file, --param or --endpoint")
+        if arguments or query_file or query_text or params or endpoint:
+            fail("--list takes no NAME, FILES, --file, --query, --param or --endpoint")
         if output_format not in ("table", "json"):
             fail("--list prints --format table or json")
         listing = list(queries.registry().values())
@@ -476,10 +585,14 @@ def query(
         if file.lower().endswith(".rq"):
             fail(f"{file} is a query, not data: give it as --file {file}")
     if len(names) > 1:
-        fail(f"give one query NAME, not {', '.join(names)} (FILES to add are .ttl or .nt files)")
+        fail(f"give one query NAME, not {', '.join(names)} (FILES to add are RDF files such as .ttl)")
     name = names[0] if names else None
-    if bool(name) == bool(query_file):
-        fail("give a query NAME or --file FILE.rq (`coopgraph query --list` lists the names)")
+    if sum(given is not None for given in (name, query_file, query_text)) != 1:
+        fail("give a query NAME, --file FILE.rq or --query TEXT, one of them (`coopgraph query --list`)")
+    if query_file == inputs.STDIN and inputs.STDIN in files:
+        fail("standard input (-) can be read only once: give the query or a data file as -, not both")
+    if no_shipped and (endpoint or not files):
+        fail("--no-shipped asks over FILES alone, in memory: give FILES, and no --endpoint")
     if not endpoint and (all_graphs or graphs or client["auth_scheme"] or client["user"]):
         fail("--all-graphs, --graph, --auth and --user are for a store: give its --endpoint")
     if sum(map(bool, (files, all_graphs, graphs))) > 1:
@@ -493,26 +606,46 @@ def query(
             fail(f"--param {key.strip()} is given twice")
         raw[key.strip()] = value
     try:
-        canned = queries.get(name) if name else queries.parse_file(query_file or "")
-        queries.bind(canned, raw)
-        if endpoint:
-            store = _remote_store(
-                endpoint, client, default_graphs=list(graphs) or None, all_graphs=all_graphs
-            )
-            if files:  # the shipped graphs and these files', as the embedded store would hold them
-                store.default_graphs = loaded_graphs(store, files)
+        if name:
+            canned = queries.get(name)
+        elif query_text is not None:
+            canned = queries.from_text(query_text, "--query")
+        elif query_file == inputs.STDIN:
+            canned = queries.from_text(inputs.read_stdin(), inputs.STDIN_NAME)
         else:
-            store = EmbeddedStore.shipped([Path(file) for file in files])
-        results = queries.run(canned, raw, store)
-    except (queries.QueryError, StoreError, LoadError, ValueError) as error:
+            canned = queries.parse_file(query_file or "")
+        queries.bind(canned, raw)
+        with inputs.opened(files, input_format) as paths:
+            if endpoint:
+                store = _remote_store(
+                    endpoint, client, default_graphs=list(graphs) or None, all_graphs=all_graphs
+                )
+                if paths:  # the shipped graphs and these files', as the embedded store would hold them
+                    store.default_graphs = loaded_graphs(store, paths)
+            elif no_shipped:
+                store = EmbeddedStore.of_files(paths)
+            else:
+                store = EmbeddedStore.shipped(paths)
+        results = queries.run(
+            canned, raw, store, allow_service=client["allow_service"], timeout=client["timeout"]
+        )
+    except (CoopgraphError, ValueError) as error:  # StoreError, LoadError, QueryError, InputError…
         fail(str(error))
+    if "triples" in results:
+        graph_format = "turtle" if output_format == "table" else output_format
+        sys.stdout.buffer.write(queries.render_graph(results["triples"], graph_format))
+        sys.stdout.buffer.flush()
+        return
+    if output_format not in queries.FORMATS:
+        fail(f"--format {output_format} is for a CONSTRUCT or DESCRIBE answer; use table, json, csv or tsv")
     text = queries.render(results, output_format)
     click.echo(text, nl=output_format not in ("csv", "tsv"))
 
 
 def _is_a_file(argument: str) -> bool:
-    """A query argument that names a file (it has a dot or a slash) rather than a canned query."""
-    return "." in argument or "/" in argument or os.sep in argument
+    """A query argument that names a file (it has a dot or a slash, or is - for standard input) rather
+    than a canned query."""
+    return argument == "-" or "." in argument or "/" in argument or os.sep in argument
 
 
 def _tell_tree(command: click.Command, when: Callable[[dict], bool]) -> None:

@@ -1,4 +1,8 @@
-"""Parse Turtle files into named graphs, one graph a file, with precise errors.
+"""Parse RDF files into named graphs, one graph a file, with precise errors.
+
+A file may be Turtle, N-Triples, N-Quads, TriG, JSON-LD or RDF/XML, by its extension (:data:`FORMATS`) or
+as ``--input-format`` says (:func:`reading`); the named graphs of a dataset file (N-Quads, TriG, JSON-LD)
+are merged into the file's own graph. A remote JSON-LD context is never fetched.
 
 Syntax errors are reported as ``file:line:column: reason`` (the line and column come from Oxigraph's parser,
 which names them exactly); ill-typed literals such as ``"2025-13-40"^^xsd:date`` are reported with the line
@@ -9,12 +13,15 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 
 import pyoxigraph
 import rdflib
@@ -24,7 +31,32 @@ from coopgraph import resources
 from coopgraph.errors import InputError
 
 GRAPH_BASE = "https://w3id.org/coopgraph/graph/"
-FORMATS = {".ttl": ("turtle", pyoxigraph.RdfFormat.TURTLE), ".nt": ("nt", pyoxigraph.RdfFormat.N_TRIPLES)}
+_RDF = pyoxigraph.RdfFormat
+#: every RDF syntax a file may be written in, by file extension: (rdflib's name, Oxigraph's format)
+FORMATS = {
+    ".ttl": ("turtle", _RDF.TURTLE),
+    ".nt": ("nt", _RDF.N_TRIPLES),
+    ".nq": ("nquads", _RDF.N_QUADS),
+    ".trig": ("trig", _RDF.TRIG),
+    ".jsonld": ("json-ld", _RDF.JSON_LD),
+    ".rdf": ("xml", _RDF.RDF_XML),
+    ".owl": ("xml", _RDF.RDF_XML),
+}
+#: the names ``--input-format`` takes, and the extension each stands for
+INPUT_FORMATS = {
+    "turtle": ".ttl",
+    "nt": ".nt",
+    "nquads": ".nq",
+    "trig": ".trig",
+    "jsonld": ".jsonld",
+    "rdfxml": ".rdf",
+}
+#: the formats that hold named graphs: a file's graphs all go into the file's own graph
+_DATASETS = (_RDF.N_QUADS, _RDF.TRIG, _RDF.JSON_LD)
+#: the files read in another syntax than their extension says (``--input-format``), by resolved path
+_DECLARED: ContextVar[Mapping[str, str]] = ContextVar("declared formats", default=MappingProxyType({}))
+#: names to show for files that are not where the user named them (standard input, read into a file)
+_SHOWN: ContextVar[Mapping[str, str]] = ContextVar("shown names", default=MappingProxyType({}))
 
 
 @dataclass
@@ -37,7 +69,7 @@ class LoadError(InputError):
     reason: str
 
     def __str__(self) -> str:
-        where = self.file
+        where = shown_name(self.file)
         if self.line is not None:
             where += f":{self.line}"
             if self.column is not None:
@@ -70,8 +102,49 @@ def graph_iris(paths: Iterable[str | Path]) -> list[URIRef]:
             relative = path.relative_to(root)
         else:
             relative = Path("user") / path.name
-        found.append(URIRef(GRAPH_BASE + relative.with_suffix("").as_posix()))
+        found.append(URIRef(GRAPH_BASE + _IRI_UNSAFE.sub(_escaped, relative.with_suffix("").as_posix())))
     return found
+
+
+#: what a file's name may hold that an IRI may not (or that would end its path: ``#``, ``?``), and ``%``
+_IRI_UNSAFE = re.compile(r'[\x00-\x20<>"{}|^`\\%#?\x7f]')
+
+
+def _escaped(match: re.Match) -> str:
+    return "".join(f"%{byte:02X}" for byte in match[0].encode("utf-8"))
+
+
+class _PrefixesLater:
+    """A graph that keeps the prefixes a parser declares aside until :meth:`settle`: rdflib binds each one
+    in time linear in those bound before (20,000 ``@prefix`` lines took a minute). Up to
+    :data:`_MANY_PREFIXES` are bound as they came; beyond, only those whose namespace a term of the graph
+    starts with (the Turtle writer writes no other)."""
+
+    def bind(self, prefix, namespace, override=True, replace=False) -> None:  # noqa: ANN001 — rdflib's
+        self.__dict__.setdefault("_declared", []).append((prefix, namespace, override, replace))
+
+    def settle(self) -> None:
+        declared = self.__dict__.pop("_declared", [])
+        if len(declared) > _MANY_PREFIXES:
+            namespaces = {str(namespace) for _, namespace, _, _ in declared}
+            used = set()
+            for term in {term for triple in self.triples((None, None, None)) for term in triple}:
+                if isinstance(term, URIRef):
+                    used.update(term[:end] for end in range(len(term) + 1) if term[:end] in namespaces)
+            declared = [each for each in declared if str(each[1]) in used]
+        for prefix, namespace, override, replace in declared:
+            super().bind(prefix, namespace, override, replace)
+
+
+_MANY_PREFIXES = 200
+
+
+class PrefixesLaterGraph(_PrefixesLater, Graph):
+    """A :class:`Graph` to parse into (see :class:`_PrefixesLater`); call :meth:`settle` after parsing."""
+
+
+class _PrefixesLaterDataset(_PrefixesLater, Dataset):
+    pass
 
 
 _LITERALS_AS_WRITTEN = threading.RLock()  # rdflib.NORMALIZE_LITERALS is a process-wide setting
@@ -93,12 +166,48 @@ def literals_as_written():
             rdflib.NORMALIZE_LITERALS = normalize
 
 
+@contextmanager
+def reading(formats: dict[str, str] | None = None, shown: dict[str, str] | None = None):
+    """Within the block, read the files of ``formats`` (path → an :data:`INPUT_FORMATS` name) in that
+    syntax whatever their extension, and name the files of ``shown`` (path → name) so in every error."""
+    declared = {str(Path(path).resolve()): INPUT_FORMATS[name] for path, name in (formats or {}).items()}
+    names = {str(path): name for path, name in (shown or {}).items()}
+    names |= {str(Path(path).resolve()): name for path, name in (shown or {}).items()}
+    tokens = _DECLARED.set({**_DECLARED.get(), **declared}), _SHOWN.set({**_SHOWN.get(), **names})
+    try:
+        yield
+    finally:
+        _DECLARED.reset(tokens[0])
+        _SHOWN.reset(tokens[1])
+
+
+def shown_name(path: str | Path) -> str:
+    """How a file is named to the user: as given, or as :func:`reading` was told (``-`` for stdin)."""
+    return _SHOWN.get().get(str(path), str(path))
+
+
+def suffix_of(path: Path) -> str:
+    """The extension that says a file's syntax: its own, or the one ``--input-format`` gave it."""
+    declared = _DECLARED.get()
+    return declared.get(str(path.resolve()), path.suffix.lower()) if declared else path.suffix.lower()
+
+
 def _formats(path: Path) -> tuple[str, pyoxigraph.RdfFormat]:
     try:
-        return FORMATS[path.suffix.lower()]
+        return FORMATS[suffix_of(path)]
     except KeyError:
-        reason = f"unsupported file type {path.suffix!r}; expected .ttl or .nt"
+        known = ", ".join(FORMATS)
+        reason = (
+            f"unsupported file type {path.suffix or '(no extension)'!r}; expected one of {known}, "
+            f"or name the syntax with --input-format ({', '.join(INPUT_FORMATS)})"
+        )
         raise LoadError(str(path), None, None, reason) from None
+
+
+def _quads_into(data: bytes, oxi_format: pyoxigraph.RdfFormat, base: str, graph: pyoxigraph.NamedNode):
+    """The statements of a file, each in ``graph`` (the named graphs of a dataset file merged into it)."""
+    for quad in pyoxigraph.parse(data, format=oxi_format, base_iri=base):
+        yield pyoxigraph.Quad(quad.subject, quad.predicate, quad.object, graph)
 
 
 _EMPTY = "holds no triples: an empty file adds nothing to the graph"
@@ -107,6 +216,8 @@ _EMPTY = "holds no triples: an empty file adds nothing to the graph"
 def _syntax_error(path: Path, error: SyntaxError) -> LoadError:
     reason = str(error.msg)
     reason = reason.split(": ", 1)[1] if reason.startswith("Parser error") and ": " in reason else reason
+    if "LoadDocumentCallback" in reason:
+        reason = "a remote JSON-LD @context is not fetched: put the context inline in the file"
     return LoadError(str(path), error.lineno, error.offset, reason)
 
 
@@ -181,10 +292,17 @@ def parse_file(path: str | Path, dataset: Dataset | None = None) -> Graph:
 def _parse_text(path: Path, text: str, rdflib_format: str, oxi_format: pyoxigraph.RdfFormat) -> Graph:
     """The file's triples in a graph of its own, or a LoadError saying where and why it does not load."""
     _check_syntax(path, text, oxi_format)
-    graph = Graph(identifier=graph_iri_for(path))
+    graph = PrefixesLaterGraph(identifier=graph_iri_for(path))
     with literals_as_written():
         try:
-            graph.parse(data=text, format=rdflib_format, publicID=path.resolve().as_uri())
+            if oxi_format in _DATASETS:  # rdflib reads a dataset's graphs into a Dataset only
+                parsed = _PrefixesLaterDataset()
+                parsed.parse(data=text, format=rdflib_format, publicID=path.resolve().as_uri())
+                parsed.settle()
+                union_graph(parsed, graph)
+            else:
+                graph.parse(data=text, format=rdflib_format, publicID=path.resolve().as_uri())
+            graph.settle()
         except Exception as error:  # rdflib disagrees with Oxigraph: still report where
             line = getattr(error, "lines", None)
             raise LoadError(str(path), line, None, str(getattr(error, "_why", error))) from None
@@ -278,7 +396,11 @@ def load_store(paths: Iterable[str | Path], store: pyoxigraph.Store | None = Non
         except UnicodeDecodeError as error:
             raise LoadError(str(path), None, None, f"not UTF-8 text ({error.reason})") from None
         try:
-            store.bulk_load(data, format=oxi_format, base_iri=path.resolve().as_uri(), to_graph=graph)
+            base = path.resolve().as_uri()
+            if oxi_format in _DATASETS:
+                store.extend(_quads_into(data, oxi_format, base, graph))
+            else:
+                store.bulk_load(data, format=oxi_format, base_iri=base, to_graph=graph)
         except SyntaxError as error:
             raise _syntax_error(path, error) from None
         if not store.query(f"ASK {{ GRAPH <{graph.value}> {{ ?s ?p ?o }} }}"):

@@ -30,6 +30,8 @@ import difflib
 import io
 import json
 import re
+import threading
+import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,8 +41,9 @@ from rdflib import XSD, Literal, URIRef
 from rdflib.term import Identifier
 
 from coopgraph import resources, vocab
-from coopgraph.errors import InputError
+from coopgraph.errors import InputError, StoreError
 from coopgraph.stores import Store, strip_comments
+from coopgraph.stores.sparql import has_service, parsed_form
 
 ID = "https://w3id.org/coopgraph/id/"
 FORMATS = ("table", "json", "csv", "tsv")
@@ -195,6 +198,14 @@ class CannedQuery:
     def parameter(self, name: str) -> Parameter | None:
         return next((p for p in self.parameters if p.name == name), None)
 
+    @property
+    def form(self) -> str:
+        """``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE``: the query's form, read past its prologue."""
+        from coopgraph.stores.sparql import strip_comments
+
+        found = _FORM.match(strip_comments(self.text))
+        return found["form"].upper() if found else "SELECT"
+
     def to_json(self) -> dict:
         """The listing entry: ``{"name", "title", "question", "parameters": [...]}``."""
         return {
@@ -209,6 +220,12 @@ class CannedQuery:
         return {p.name: p.example for p in self.parameters if p.required or optional}
 
 
+_FORM = re.compile(
+    r"\s*(?:(?:PREFIX\s+[^\s:]*:\s*<[^>]*>|BASE\s*<[^>]*>)\s*)*(?P<form>SELECT|ASK|CONSTRUCT|DESCRIBE)\b",
+    re.I,
+)
+#: the RDF formats a CONSTRUCT or DESCRIBE query's answer is written in
+GRAPH_FORMATS = {"turtle": "TURTLE", "nt": "N_TRIPLES", "jsonld": "JSON_LD", "rdfxml": "RDF_XML"}
 _HEADER_KEY = re.compile(r"# ([A-Za-z]+):\s*(.*)")
 _PARAMETER = re.compile(
     r"\?(?P<name>[A-Za-z_]\w*)\s+(?P<type>[a-z][a-z0-9-]*)\s+(?P<required>required|optional)"
@@ -291,14 +308,17 @@ def parse_text(text: str, name: str, path: Path | None = None) -> CannedQuery:
 
 
 def check_syntax(query: CannedQuery) -> None:
-    """:class:`QueryError` unless the text is one SPARQL SELECT or ASK query (parsed by pyoxigraph)."""
+    """:class:`QueryError` unless the text is one SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE; parsed
+    by pyoxigraph), checked without calling any server: pyoxigraph has no parse-only call and would run a
+    ``SERVICE`` clause even on an empty store, so a query that holds one is only parsed, by rdflib."""
     where = str(query.path) if query.path is not None else query.name
     try:
-        results = pyoxigraph.Store().query(query.text)
+        if has_service(query.text):
+            parsed_form(query.text)
+        else:
+            pyoxigraph.Store().query(query.text)
     except SyntaxError as error:
         raise QueryError(f"{where}: not a SPARQL query: {error.msg}") from None
-    if isinstance(results, pyoxigraph.QueryTriples):
-        raise QueryError(f"{where}: only SELECT and ASK queries can be run, not CONSTRUCT or DESCRIBE")
 
 
 def parse_file(path: str | Path) -> CannedQuery:
@@ -313,6 +333,18 @@ def parse_file(path: str | Path) -> CannedQuery:
     except OSError as error:
         raise QueryError(f"{path}: cannot read it ({error.strerror or error})") from None
     query = parse_text(text, path.stem, path)
+    check_syntax(query)
+    return query
+
+
+def from_text(data: str | bytes, name: str) -> CannedQuery:
+    """A user's own query given as text (``--query``, or ``--file -`` from standard input), named ``name``
+    in errors: header parsed, syntax checked."""
+    try:
+        text = data.decode("utf-8") if isinstance(data, bytes) else data
+    except UnicodeDecodeError as error:
+        raise QueryError(f"{name}: not UTF-8 text ({error.reason})") from None
+    query = parse_text(text, name)
     check_syntax(query)
     return query
 
@@ -392,22 +424,83 @@ def check_known(query: CannedQuery, bindings: Mapping[str, Identifier], store: S
 
 
 def run(
-    query: CannedQuery, raw_params: Mapping[str, str], store: Store, *, check_values: bool = True
+    query: CannedQuery,
+    raw_params: Mapping[str, str],
+    store: Store,
+    *,
+    check_values: bool = True,
+    allow_service: bool = False,
+    timeout: float | None = None,
 ) -> dict:
     """Bind the parameters, check they name things the graph holds, run the query on ``store``.
 
     Returns the SPARQL 1.1 Query Results JSON document as a dict. :class:`QueryError` for bad parameters or
     a query the store cannot parse; :class:`coopgraph.stores.StoreError` when a remote store fails.
+
+    A query with a ``SERVICE`` clause has the store send part of it to another server (the embedded store:
+    from this machine), so it is refused (:class:`QueryError`, before any store is asked) unless
+    ``allow_service``. Then ``timeout`` seconds bound it on a store that has no timeout of its own (the
+    embedded store: pyoxigraph gives its SERVICE calls no time limit): :class:`StoreError` when it is not
+    answered in time. A remote store's own timeout bounds each of its requests.
     """
+    where = query.path or query.name
+    service = has_service(query.text)
+    if service and not allow_service:
+        raise QueryError(
+            f"{where}: the query holds a SERVICE clause, which has the store send part of it to another "
+            "server; give --allow-service to run it"
+        )
     bindings = bind(query, raw_params)
     if check_values:
         check_known(query, bindings, store)
     try:
-        return store.query(query.text, bindings)
+        if service and timeout is not None and getattr(store, "timeout", None) is None:
+            return _within(timeout, lambda: _answer(query, bindings, store), str(where))
+        return _answer(query, bindings, store)
     except SyntaxError as error:
-        raise QueryError(f"{query.path or query.name}: not a SPARQL query: {error.msg}") from None
+        raise QueryError(f"{where}: not a SPARQL query: {error.msg}") from None
     except (ValueError, RuntimeError) as error:  # a CONSTRUCT query, or the engine refusing the query
-        raise QueryError(f"{query.path or query.name}: {error}") from None
+        raise QueryError(f"{where}: {error}") from None
+    except OSError as error:
+        if not service:
+            raise
+        raise StoreError(f"{where}: the query's SERVICE call failed: {error}") from None
+
+
+def _answer(query: CannedQuery, bindings: Mapping[str, Identifier], store: Store) -> dict:
+    if query.form in ("CONSTRUCT", "DESCRIBE"):
+        return {"triples": store.construct(query.text, bindings)}
+    return store.query(query.text, bindings)
+
+
+def _within(seconds: float, call: Callable[[], dict], where: str) -> dict:
+    """What ``call`` returns if it returns within ``seconds``; :class:`StoreError` if it does not.
+
+    The call runs in a daemon thread (pyoxigraph lets go of the GIL while it queries), so that neither this
+    function nor the exit of the process waits for a SERVICE call that hangs; that call cannot be stopped,
+    and ends in its thread when its server answers or closes the connection. An error is handed over with
+    its frames cleared, since pyoxigraph's results must be dropped by the thread that made them."""
+    outcome: list[tuple[bool, object]] = []
+
+    def work() -> None:
+        try:
+            outcome.append((True, call()))
+        except BaseException as error:
+            traceback.clear_frames(error.__traceback__)
+            outcome.append((False, error.with_traceback(None)))
+
+    worker = threading.Thread(target=work, name=f"coopgraph query {where}", daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if worker.is_alive() or not outcome:
+        raise StoreError(
+            f"{where}: the query's SERVICE call got no answer within {seconds:g} s (timed out; --timeout "
+            "sets the limit)"
+        )
+    done, value = outcome[0]
+    if not done:
+        raise value  # type: ignore[misc]
+    return value  # type: ignore[return-value]
 
 
 # --- rendering ----------------------------------------------------------------------------------------------
@@ -457,6 +550,16 @@ def _table(results: Mapping, width: int | None = None) -> str:
         lines += [f"{v.rjust(name_width)}  {value}" for v, value in zip(variables, row, strict=True) if value]
     lines.append(count)
     return "\n".join(lines)
+
+
+def render_graph(triples: list[pyoxigraph.Triple], fmt: str = "turtle") -> bytes:
+    """A CONSTRUCT or DESCRIBE query's answer in an RDF format of :data:`GRAPH_FORMATS` (Turtle with the
+    project's prefixes)."""
+    if fmt not in GRAPH_FORMATS:
+        raise QueryError(f"a CONSTRUCT or DESCRIBE answer is RDF: give --format {' or '.join(GRAPH_FORMATS)}")
+    prefixes = dict(vocab.PREFIXES) if fmt == "turtle" else None
+    rdf_format = getattr(pyoxigraph.RdfFormat, GRAPH_FORMATS[fmt])
+    return pyoxigraph.serialize(triples, format=rdf_format, prefixes=prefixes)
 
 
 def render(results: Mapping, fmt: str = "table") -> str:

@@ -222,6 +222,9 @@ class Locator:
         return next((i for i, (_, name) in enumerate(self._files) if name == shown), -1)
 
     def _lines_of(self, path: Path) -> FileLines:
+        """The lines of a Turtle or N-Triples file (of a file in another syntax, none: its name is shown)."""
         if path not in self._lines:
-            self._lines[path] = statement_lines(path.read_text(encoding="utf-8"), path.resolve().as_uri())
+            readable = load.suffix_of(path) in (".ttl", ".nt")
+            text = path.read_text(encoding="utf-8") if readable else ""
+            self._lines[path] = statement_lines(text, path.resolve().as_uri())
         return self._lines[path]

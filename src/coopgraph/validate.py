@@ -377,13 +377,16 @@ def validate(
     extra_files: Iterable[Path] = (),
     *,
     shipped: bool = True,
+    shapes_files: Iterable[Path] | None = None,
     reference: bool = False,
     sources: Path | None = None,
 ) -> Report:
-    """Validate the graph against the shipped shapes.
+    """Validate the graph against the shipped shapes, or against the shapes of ``shapes_files``.
 
-    The data graph is the ontology, the shipped data when ``shipped`` is true, and ``extra_files`` (a file
-    already among the shipped ones is read once). ``sources`` is a folder of local copies of sources
+    The data graph is the shipped graph (ontology and data) when ``shipped`` is true, and ``extra_files`` (a
+    file already among the shipped ones is read once). Without ``shipped``, it is ``extra_files`` alone, with
+    the ontology when the shipped shapes are used (they check every term against it and find a class's
+    instances through its subclasses). ``sources`` is a folder of local copies of sources
     (default: the ``COOPGRAPH_SOURCES`` environment variable): the paragraphs of a source that names one
     (``cg:localCopy``) get their text from it, so their quotes are checked (:mod:`coopgraph.texts`).
     ``reference`` runs every shape in pySHACL alone (slow; the tests compare it with the default).
@@ -394,18 +397,23 @@ def validate(
     from coopgraph.stores import EmbeddedStore
 
     root = resources.root().resolve()
-    base_files = resources.graph_files() if shipped else resources.shipped_files("ontology")
+    if shipped:
+        base_files = resources.graph_files()
+    else:
+        base_files = resources.shipped_files("ontology") if shapes_files is None else []
     known = set(base_files)  # paths under the tree, as resolved as the tree's own folders
     files = [(path, _shown(path, root)) for path in base_files]
     for path in map(Path, extra_files):
         if path.resolve() not in known:
             known.add(path.resolve())
-            files.append((path, str(path)))
+            files.append((path, load.shown_name(path)))
+    if not files:
+        raise InputError("nothing to validate: give the data files (or validate them with the shipped graph)")
     paths = [path for path, _ in files]
     sources = sources or (
         Path(os.environ["COOPGRAPH_SOURCES"]) if os.environ.get("COOPGRAPH_SOURCES") else None
     )
-    shapes = shapes_graph()
+    shapes = shapes_graph() if shapes_files is None else load.union_graph(load.load_files(shapes_files))
     if reference or sources is not None:
         # rdflib's graph is needed: pySHACL runs on it, and local source texts are read from it
         dataset = load.load_files(paths)

@@ -114,6 +114,25 @@ def test_remote_rows_equal_embedded_rows(
         assert rows(store.query(PREFIXES + query, bindings)) == expected, name
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        "CONSTRUCT { ?s rdfs:label ?label } WHERE { ?s a cg:State ; rdfs:label ?label }",
+        "DESCRIBE <https://w3id.org/coopgraph/id/state/SG>",
+    ],
+)
+def test_construct_and_describe_give_the_same_triples_everywhere(
+    remotes: dict[str, RemoteStore], embedded: EmbeddedStore, query: str
+) -> None:
+    """A graph answer is read back from each server's own RDF (asked for as Turtle): the same triples as the
+    embedded store's (DESCRIBE as each store describes a node: at least its own statements)."""
+    expected = set(embedded.construct(PREFIXES + query))
+    assert expected
+    for name, store in remotes.items():
+        found = set(store.construct(PREFIXES + query))
+        assert found == expected if query.startswith("CONSTRUCT") else found >= expected, name
+
+
 @pytest.mark.parametrize("value", HOSTILE)
 def test_hostile_value_matches_exactly_one_label(remotes: dict[str, RemoteStore], value: str) -> None:
     for name, store in remotes.items():

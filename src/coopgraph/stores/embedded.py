@@ -91,6 +91,13 @@ class EmbeddedStore:
         return cls(store)
 
     @classmethod
+    def of_files(cls, files: Iterable[str | Path]) -> EmbeddedStore:
+        """These files alone, one named graph each and their merge (``query --no-shipped``)."""
+        from coopgraph import load
+
+        return cls(load.load_store(files))
+
+    @classmethod
     def shipped(cls, extra: Iterable[str | Path] = ()) -> EmbeddedStore:
         """The ontology and data of the tree used (:func:`coopgraph.resources.locate`), plus extra files, one
         named graph each; an extra file that is one of the tree's own is read once.
@@ -127,6 +134,15 @@ class EmbeddedStore:
         except _NotPlainTerm:
             results = self._evaluate(sparql, bindings or {})
             return normalize_results(json.loads(results.serialize(format=pyoxigraph.QueryResultsFormat.JSON)))
+
+    def construct(
+        self, sparql: str, bindings: Mapping[str, Identifier] | None = None
+    ) -> list[pyoxigraph.Triple]:
+        """Run a CONSTRUCT or DESCRIBE query: the triples of its answer (``bindings`` as :meth:`query`)."""
+        results = self._evaluate(sparql, bindings or {})
+        if not isinstance(results, pyoxigraph.QueryTriples):
+            raise ValueError("not a CONSTRUCT or DESCRIBE query")
+        return list(results)
 
     def _evaluate(
         self, sparql: str, bindings: Mapping[str, Identifier]

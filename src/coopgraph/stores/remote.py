@@ -1,19 +1,25 @@
 """The remote client: any SPARQL 1.1 server, through the SPARQL Protocol and the Graph Store Protocol.
 
-:class:`RemoteStore` sends queries and updates through SPARQLWrapper (form-encoded POST; JSON results, or XML
-where the flavour asks for them) and graphs through the Graph Store Protocol (requests). Every query names
-its dataset (``default-graph-uri`` and ``named-graph-uri`` for each graph), because stores disagree on what
-the default graph is: Oxigraph and Fuseki keep it apart from the named graphs, Virtuoso and GraphDB make it
-the union of everything. Where servers differ otherwise, the client asks its
-:class:`~coopgraph.stores.flavours.Flavour`.
+:class:`RemoteStore` sends queries and updates as SPARQLWrapper writes them (form-encoded POST; JSON results,
+or XML where the flavour asks for them), through an urllib opener of its own, and graphs through the Graph
+Store Protocol (requests). Every query names its dataset (``default-graph-uri`` and ``named-graph-uri`` for
+each graph), because stores disagree on what the default graph is: Oxigraph and Fuseki keep it apart from
+the named graphs, Virtuoso and GraphDB make it the union of everything. Where servers differ otherwise, the
+client asks its :class:`~coopgraph.stores.flavours.Flavour`.
 
 Errors are :class:`~coopgraph.errors.StoreError`, whose message names the URL and the reason and never a
-secret.
+secret: server text in a message is redacted first (:func:`_redact`), so that a server that echoes the
+request's headers shows no credential.
+
+Credentials stay with their origin (scheme, host and port): an endpoint must be an ``http://`` or
+``https://`` URL (nothing else is opened, no ``file:``), a redirect within the endpoint's origin is followed
+with the credential, and a redirect to any other origin is refused with a :class:`StoreError` naming both
+URLs, by both HTTP clients (urllib's redirect handler, requests' response hook).
 """
 
 from __future__ import annotations
 
-import ast
+import base64
 import contextlib
 import html
 import io
@@ -21,12 +27,14 @@ import json
 import os
 import re
 import time
+import urllib.request
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from email.message import Message
 from typing import TYPE_CHECKING
 from typing import Literal as TypingLiteral
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import quote, quote_plus, urljoin, urlsplit, urlunsplit
 
 from rdflib import Literal, URIRef
 from rdflib.term import Identifier
@@ -98,15 +106,89 @@ def redact_url(url: str) -> str:
     return urlunsplit(parts._replace(netloc=host))
 
 
+def _origin(url: str) -> tuple[str, str, int | None] | None:
+    """The origin of a URL: scheme, host and port (the scheme's own port when none is written); ``None``
+    for a text that is no URL."""
+    try:
+        parts = urlsplit(url)
+        scheme = parts.scheme.lower()
+        port = parts.port or {"http": 80, "https": 443}.get(scheme)
+    except ValueError:
+        return None
+    return scheme, (parts.hostname or "").lower(), port
+
+
+def _same_origin(url: str, other: str) -> bool:
+    found = _origin(url)
+    return found is not None and found == _origin(other)
+
+
+def _shown(url: str) -> str:
+    """A URL for a message: without its ``user:password@`` part, kept short."""
+    with contextlib.suppress(ValueError):
+        url = redact_url(url)
+    return _detail(url, 200)
+
+
+def _check_url(url: str, what: str) -> None:
+    """:class:`StoreError` unless ``url`` is an ``http://`` or ``https://`` URL with a host."""
+    origin = _origin(url)
+    if origin is None or origin[0] not in ("http", "https") or not origin[1]:
+        raise StoreError(
+            f"the {what} {_shown(url)!r} is not an http:// or https:// URL: a store is asked over HTTP, and "
+            "coopgraph opens no other kind of URL (no file:, ftp: or data:)"
+        )
+
+
+_SECRET_FORMS: set[str] = set()  # every form of every credential a RemoteStore was given in this process
+_ECHOED = re.compile(
+    r"(?i)(\b(?:proxy-)?authorization\b[\"']?\s*[:=]\s*[\"']?)(?!\*\*\*)[^\r\n<]+"
+    r"|(\bdigest\s+username\s*=)[^\r\n<]+"
+)
+
+
+def _remember(auth: Auth) -> None:
+    """Note the forms a server could echo this credential in, for :func:`_redact`: the secret as it is,
+    URL-, HTML- and JSON-escaped, and for a user, ``user:secret`` and its base64 (the basic token)."""
+    secret = auth.secret
+    forms = {secret, quote(secret, safe=""), quote_plus(secret), html.escape(secret)}
+    forms.add(json.dumps(secret)[1:-1])
+    if auth.user:
+        pair = f"{auth.user}:{secret}"
+        forms.add(pair)
+        for encoding in ("utf-8", "latin-1"):  # SPARQLWrapper's basic token, and requests'
+            with contextlib.suppress(UnicodeEncodeError):
+                forms.add(base64.b64encode(pair.encode(encoding)).decode("ascii"))
+    _SECRET_FORMS.update(form for form in forms if form)
+
+
+def _redact(text: str) -> str:
+    """The text with no credential in it: every form of a secret given to a RemoteStore (:func:`_remember`),
+    and the value of an ``Authorization`` header (or a digest answer) that a server echoed, made ``***``."""
+    for form in sorted(_SECRET_FORMS, key=len, reverse=True):
+        text = text.replace(form, "***")
+    return _ECHOED.sub(lambda found: (found.group(1) or found.group(2)) + "***", text)
+
+
+def _without_credentials(headers: Message) -> Message:
+    """A copy of a response's headers with :func:`_redact` applied to each value (flavours build messages
+    from some of them)."""
+    copy = Message()
+    for name, value in headers.items():
+        copy[name] = _redact(str(value))
+    return copy
+
+
 def _detail(body: bytes | str | None, limit: int = 300) -> str:
-    """The server's error text made readable: HTML tags dropped, white space collapsed, kept short."""
+    """The server's error text made readable: HTML tags dropped, white space collapsed, kept short; and
+    without credentials (:func:`_redact`, before it is cut short, so that no part of one is left)."""
     if not body:
         return ""
-    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+    text = _redact(body.decode("utf-8", "replace") if isinstance(body, bytes) else body)
     if re.match(r"\s*<(!doctype|html)\b", text, re.IGNORECASE):
         text = re.sub(r"(?is)<(script|style|title|head)\b.*?</\1>", " ", text)
         text = html.unescape(re.sub(r"</?[A-Za-z][A-Za-z0-9]*(\s[^<>]*)?/?>|<![^<>]*>", " ", text))
-    text = " ".join(text.split())
+    text = _redact(" ".join(text.split()))
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -134,6 +216,64 @@ class _ProgressBody:
         after = self._data.seek(offset, whence)
         self._advance(after - before)
         return after
+
+
+class _Redirected(Exception):
+    """A redirect to another origin, refused before it is followed (turned into a :class:`StoreError`)."""
+
+    def __init__(self, target: str, code: int) -> None:
+        super().__init__(target)
+        self.target = target
+        self.code = code
+
+
+class _HeldToOrigin(urllib.request.HTTPRedirectHandler):
+    """urllib's redirect handling, kept within the origin of the request.
+
+    A redirect to another origin is refused (:class:`_Redirected`). One within it repeats the request with
+    its method, body and the store's credential (sent as an unredirected header, which urllib would drop),
+    except that a 303 asks for a GET, as HTTP says; urllib itself would turn a POST into a GET without its
+    query on a 301 or 302, and refuse it on a 307 or 308."""
+
+    def __init__(self, credential: str | None) -> None:
+        self._credential = credential
+
+    def redirect_request(
+        self,
+        req: urllib.request.Request,
+        fp: io.IOBase,
+        code: int,
+        msg: str,
+        headers: Message,
+        newurl: str,
+    ) -> urllib.request.Request | None:
+        if not _same_origin(req.full_url, newurl):
+            fp.close()
+            raise _Redirected(newurl, code)
+        if code == 303 or req.get_method() in ("GET", "HEAD"):
+            again = super().redirect_request(req, fp, code, msg, headers, newurl)
+        else:
+            again = urllib.request.Request(
+                newurl,
+                data=req.data,
+                headers=dict(req.headers),  # not the unredirected ones: Host, lengths, credentials
+                origin_req_host=req.origin_req_host,
+                unverifiable=True,
+                method=req.get_method(),
+            )
+        if again is not None and self._credential is not None:
+            again.add_unredirected_header("Authorization", self._credential)
+        return again
+
+
+def _hold_to_origin(response: requests.Response, *args: object, **kwargs: object) -> None:
+    """requests' response hook: a redirect to another origin is refused (:class:`_Redirected`) before
+    requests follows it (it would drop a basic or bearer header, but answer a digest challenge there)."""
+    if response.is_redirect:
+        target = urljoin(response.url, response.headers["Location"])
+        if not _same_origin(response.url, target):
+            response.close()
+            raise _Redirected(target, response.status_code)
 
 
 class _BearerAuth:  # requests takes any callable as auth
@@ -181,6 +321,11 @@ class RemoteStore:
             raise ValueError("the timeout must be a positive number of seconds")
         if all_graphs and default_graphs is not None:
             raise ValueError("give default_graphs or all_graphs, not both")
+        _check_url(endpoint, "endpoint")
+        if update_endpoint:
+            _check_url(update_endpoint, "update endpoint")
+        if gsp_endpoint:
+            _check_url(gsp_endpoint, "Graph Store Protocol endpoint")
         self.endpoint = endpoint
         self.update_endpoint = update_endpoint
         self.gsp_endpoint = gsp_endpoint
@@ -195,7 +340,10 @@ class RemoteStore:
 
         self._session = requests.Session()
         self._session.headers["User-Agent"] = USER_AGENT
+        self._session.hooks["response"].append(_hold_to_origin)
+        self._opener: urllib.request.OpenerDirector | None = None
         if auth is not None:
+            _remember(auth)
             if auth.scheme == "basic":
                 self._session.auth = requests.auth.HTTPBasicAuth(auth.user or "", auth.secret)
             elif auth.scheme == "digest":
@@ -221,9 +369,22 @@ class RemoteStore:
     # -- errors
 
     def _secret_free(self, message: str) -> str:
-        if self.auth is not None and self.auth.secret:
-            message = message.replace(self.auth.secret, "***")
-        return message
+        return _redact(message)
+
+    def _redirect_error(self, action: str, url: str, target: str | None, code: int) -> StoreError:
+        where = f"{action} {redact_url(url)}"
+        if target and not _same_origin(url, target):
+            return StoreError(
+                self._secret_free(
+                    f"{where}: the server redirects to {_shown(target)}, another origin (scheme, host or "
+                    "port); coopgraph follows a redirect only within the origin it was given, so that the "
+                    "credentials and the query stay there: give that URL if it is the store you mean"
+                )
+            )
+        to = f" to {_shown(target)}" if target else ""
+        return StoreError(
+            self._secret_free(f"{where}: HTTP {code}, a redirect{to} that coopgraph does not follow")
+        )
 
     def _status_error(
         self, action: str, url: str, status: int, reason: str, body: bytes | str | None
@@ -286,7 +447,7 @@ class RemoteStore:
     # -- SPARQL protocol (SPARQLWrapper)
 
     def _wrapper(self, sparql: str, graphs: Sequence[str], endpoint: str | None = None) -> SPARQLWrapper:
-        from SPARQLWrapper import BASIC, DIGEST, JSON, POST, URLENCODED, SPARQLWrapper
+        from SPARQLWrapper import JSON, POST, URLENCODED, SPARQLWrapper
 
         url = endpoint or self.endpoint
         wrapper = SPARQLWrapper(url, updateEndpoint=self.update_endpoint, agent=USER_AGENT)
@@ -298,46 +459,66 @@ class RemoteStore:
         for graph in graphs:
             wrapper.addParameter("default-graph-uri", graph)
             wrapper.addParameter("named-graph-uri", graph)
-        if self.auth is not None:
-            if self.auth.scheme == "bearer":
-                wrapper.addCustomHttpHeader("Authorization", f"Bearer {self.auth.secret}")
-            else:
-                wrapper.setHTTPAuth(BASIC if self.auth.scheme == "basic" else DIGEST)
-                wrapper.setCredentials(self.auth.user, self.auth.secret)
         wrapper.setQuery(strip_comments(sparql))  # its query-type sniffing trips over comments
         return wrapper
 
+    def _credential(self) -> str | None:
+        """The ``Authorization`` header sent with every SPARQL request (basic, bearer); digest answers the
+        server's challenge instead (:meth:`_url_opener`)."""
+        if self.auth is None or self.auth.scheme == "digest":
+            return None
+        if self.auth.scheme == "bearer":
+            return f"Bearer {self.auth.secret}"
+        pair = f"{self.auth.user}:{self.auth.secret}".encode()
+        return f"Basic {base64.b64encode(pair).decode('ascii')}"
+
+    def _url_opener(self) -> urllib.request.OpenerDirector:
+        """urllib's opener for the SPARQL protocol, made once: HTTP and HTTPS only (no file:, ftp: or data:
+        handler), redirects held to their origin (:class:`_HeldToOrigin`), digest answered only at the
+        origins of this store's endpoints. SPARQLWrapper's own sending would put an opener with every
+        handler in place for the whole process."""
+        if self._opener is None:
+            handlers: list[urllib.request.BaseHandler] = [
+                urllib.request.ProxyHandler(),  # the environment's proxies, as urllib.request.urlopen uses
+                urllib.request.UnknownHandler(),
+                urllib.request.HTTPHandler(),
+                urllib.request.HTTPSHandler(),
+                urllib.request.HTTPDefaultErrorHandler(),
+                urllib.request.HTTPErrorProcessor(),
+                _HeldToOrigin(self._credential()),
+            ]
+            if self.auth is not None and self.auth.scheme == "digest":
+                passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+                for url in filter(None, (self.endpoint, self.update_endpoint)):
+                    parts = urlsplit(url)
+                    root = f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}/"  # the whole origin
+                    passwords.add_password(None, root, self.auth.user, self.auth.secret)
+                handlers.append(urllib.request.HTTPDigestAuthHandler(passwords))
+            self._opener = urllib.request.OpenerDirector()
+            for handler in handlers:
+                self._opener.add_handler(handler)
+        return self._opener
+
     def _send(self, wrapper: SPARQLWrapper, action: str, url: str) -> tuple[bytes, Mapping[str, str]]:
+        """Send the request SPARQLWrapper builds (form, headers) through :meth:`_url_opener`: the answer's
+        body and headers (:func:`_without_credentials`)."""
         from http.client import HTTPException
         from urllib.error import HTTPError, URLError
 
-        from SPARQLWrapper.SPARQLExceptions import (
-            EndPointInternalError,
-            EndPointNotFound,
-            QueryBadFormed,
-            SPARQLWrapperException,
-            Unauthorized,
-            URITooLong,
-        )
-
+        request = wrapper._createRequest()
+        credential = self._credential()
+        if credential is not None:
+            request.add_unredirected_header("Authorization", credential)
         try:
-            result = wrapper.query()
-            with result.response as response:
-                return response.read(), response.headers
-        except SPARQLWrapperException as error:
-            status = {
-                QueryBadFormed: 400,
-                Unauthorized: 401,
-                EndPointNotFound: 404,
-                URITooLong: 414,
-                EndPointInternalError: 500,
-            }.get(type(error), 500)
-            body = str(error).split("Response:\n", 1)[1] if "Response:\n" in str(error) else None
-            if body and body[:2] in ("b'", 'b"'):
-                with contextlib.suppress(ValueError, SyntaxError):
-                    body = _literal_bytes(body)
-            raise self._status_error(action, url, status, "", body) from None
+            with self._url_opener().open(request, timeout=self.timeout) as response:
+                return response.read(), _without_credentials(response.headers)
+        except _Redirected as redirect:
+            raise self._redirect_error(action, url, redirect.target, redirect.code) from None
         except HTTPError as error:
+            if 300 <= error.code < 400:  # one urllib does not follow (another scheme, a loop, no Location)
+                location = error.headers.get("Location") if error.headers else None
+                target = urljoin(url, location) if location else None
+                raise self._redirect_error(action, url, target, error.code) from None
             raise self._status_error(action, url, error.code, error.reason, _read_quietly(error)) from None
         except (URLError, OSError, HTTPException) as error:
             raise self._connection_error(action, url, error) from None
@@ -372,9 +553,32 @@ class RemoteStore:
         text = with_values(sparql, bindings or {})
         return self._select(text, self.dataset())
 
+    def construct(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> list:
+        """Run a CONSTRUCT or DESCRIBE query over the coopgraph graphs: the triples answered (asked for as
+        Turtle, read by the media type the server names)."""
+        import pyoxigraph
+        from SPARQLWrapper import CONSTRUCT, DESCRIBE, TURTLE
+
+        wrapper = self._wrapper(with_values(sparql, bindings or {}), self.dataset())
+        if wrapper.queryType not in (CONSTRUCT, DESCRIBE):
+            raise ValueError("not a CONSTRUCT or DESCRIBE query")
+        wrapper.setReturnFormat(TURTLE)
+        body, headers = self._send(wrapper, "query at", self.endpoint)
+        self.flavour.check_answer(headers, f"query at {redact_url(self.endpoint)}")
+        kind = headers.get("Content-Type", "text/turtle").split(";")[0].strip()
+        rdf_format = pyoxigraph.RdfFormat.from_media_type(kind) or pyoxigraph.RdfFormat.TURTLE
+        try:
+            return [quad.triple for quad in pyoxigraph.parse(body, format=rdf_format)]
+        except SyntaxError as error:
+            raise StoreError(
+                f"query at {redact_url(self.endpoint)}: the answer is not RDF ({kind}: {error.msg}): "
+                f"{_detail(body, 120)}"
+            ) from None
+
     def query_at(self, endpoint: str, sparql: str) -> dict:
         """Run a SELECT or ASK query at another endpoint of the same server, with this store's credentials
         and no dataset (a server function that only its update endpoint's user may call)."""
+        _check_url(endpoint, "endpoint")
         return self._select(sparql, (), endpoint)
 
     def update(self, sparql: str) -> None:
@@ -471,6 +675,9 @@ class RemoteStore:
             return self._session.request(
                 method, url, params={self.graph_param: graph}, timeout=self.timeout, **kwargs
             )
+        except _Redirected as redirect:
+            where = f"{method} graph <{graph}> at"
+            raise self._redirect_error(where, url, redirect.target, redirect.code) from None
         except requests.RequestException as error:
             raise self._connection_error(f"{method} graph <{graph}> at", url, error) from None
 
@@ -522,11 +729,3 @@ def _read_quietly(error: HTTPError) -> bytes:
         return error.read()
     except OSError:
         return b""
-
-
-def _literal_bytes(text: str) -> bytes:
-    """The bytes of a ``b'…'`` repr (how SPARQLWrapper puts the server's answer into its messages)."""
-    value = ast.literal_eval(text.strip())
-    if not isinstance(value, bytes):
-        raise ValueError("not bytes")
-    return value

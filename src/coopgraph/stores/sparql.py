@@ -3,12 +3,15 @@
 - :func:`ntriples_term` and :func:`values_block` write terms as N-Triples, escaped so a value can only ever
   be read as that one term; :func:`with_values` puts a ``VALUES`` block at the start of a query's WHERE group.
 - :func:`strip_comments` and the tokenizer behind it know comments, strings and IRIs apart.
+- :func:`has_service` and :func:`parsed_form` read a query with rdflib's SPARQL 1.1 parser, which runs
+  nothing: whether it holds a ``SERVICE`` clause, and which form it is.
 - :func:`normalize_results` turns any store's SPARQL 1.1 Query Results JSON into one canonical dict;
   :func:`xml_results` reads the XML results format into the same shape first.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator, Mapping
 from typing import Protocol
@@ -117,6 +120,66 @@ def _structure(query: str) -> Iterator[tuple[int, str]]:
 def strip_comments(query: str) -> str:
     """The query without its ``#`` comments (strings and IRIs that hold a ``#`` are kept)."""
     return "".join(query[start:end] for kind, start, end in _tokens(query) if kind != "comment")
+
+
+@functools.lru_cache(maxsize=32)
+def _parse_tree(query: str) -> object:
+    """rdflib's parse tree of the query (its SPARQL 1.1 grammar; nothing is run). pyparsing's exception if the
+    text is not one query."""
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    return parseQuery(query)
+
+
+def _parse_error(query: str) -> str | None:
+    """Why rdflib cannot parse the query, or ``None`` when it can."""
+    try:
+        _parse_tree(query)
+    except Exception as error:  # pyparsing's ParseException, or rdflib failing on what it read
+        return str(error) or type(error).__name__
+    return None
+
+
+def _node_names(tree: object) -> Iterator[str]:
+    """The name of every node of rdflib's parse tree (``SelectQuery``, ``ServiceGraphPattern``…)."""
+    from pyparsing import ParseResults
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    pending = [tree]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, CompValue):
+            yield node.name
+            pending.extend(node.values())
+        elif isinstance(node, (list, tuple, ParseResults)):
+            pending.extend(node)
+
+
+def has_service(query: str) -> bool:
+    """Whether the query holds a ``SERVICE`` clause: the store that runs it would send part of it to another
+    server, from wherever the store runs.
+
+    Read from rdflib's parse of the query, so that the word in a string, an IRI or a comment does not count.
+    A text without the word and without ``\\u`` escapes (which the SPARQL grammar reads before its keywords)
+    holds none and is not parsed; one with either that rdflib cannot parse is taken to hold one.
+    """
+    folded = query.casefold()
+    if "service" not in folded and "\\u" not in folded:
+        return False
+    if _parse_error(query) is not None:
+        return True
+    return "ServiceGraphPattern" in _node_names(_parse_tree(query))
+
+
+def parsed_form(query: str) -> str:
+    """``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE``, as rdflib's SPARQL 1.1 parser reads the query
+    without running it; ``SyntaxError`` with the parser's message if the text is not one query."""
+    error = _parse_error(query)
+    if error is not None:
+        raise SyntaxError(error)
+    tree = _parse_tree(query)
+    kind = getattr(tree[1], "name", "")  # type: ignore[index]  # [prologue, query]
+    return kind.removesuffix("Query").upper()
 
 
 def _skip_blank(query: str, i: int) -> int:
