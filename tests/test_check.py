@@ -142,3 +142,15 @@ def test_check_with_malformed_turtle_exits_2_naming_the_line(tmp_path: Path) -> 
     assert result.returncode == 2
     assert f"{bad}:2:" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_check_shows_the_answer_by_labels_or_iris() -> None:
+    """The answer names the instruments and partners; --iris shows their short forms instead. One row per
+    instrument: Singapore–Kazakhstan, an agreement and a treaty, is listed once."""
+    labelled = run(COOPGRAPH_DATA=str(FIXTURE_DATA), COLUMNS="400")
+    answer = labelled.stdout.split("(query instruments-between-states)")[1]
+    assert "Kazakhstan" in answer and "agreement; treaty" in answer and "cgid:" not in answer
+    assert answer.count("Singapore–Kazakhstan Treaty") == 1 and answer.rstrip().endswith("3 rows")
+    iris = run("--iris", COOPGRAPH_DATA=str(FIXTURE_DATA), COLUMNS="400")
+    answer = iris.stdout.split("(query instruments-between-states)")[1]
+    assert "cgid:instrument/sg-kz-mla-2025" in answer and "cgid:state/KZ" in answer

@@ -149,14 +149,14 @@ def test_first_with_a_central_asian_state() -> None:
 def test_csv_output() -> None:
     done = coopgraph("query", "timeline", "--param", "state=sg", "--format", "csv")
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("state,year,partner,designation,instrument,signedOn,notBefore,notAfter\r\n")
+    assert done.stdout.startswith("year,instrument,partners,designations,signedOn,notBefore,notAfter\r\n")
     table = list(csv.DictReader(io.StringIO(done.stdout, newline="")))
     assert [row["instrument"] for row in table] == [
         ID + "instrument/kh-sg-mou-2025",
         ID + "instrument/sg-kz-mla-2025",
-        ID + "instrument/sg-kz-mla-2025",
         ID + "instrument/sg-xc-mla-2026",
     ]
+    assert table[1]["designations"] == f"{ID}designation/agreement {ID}designation/treaty"
     assert table[0]["signedOn"] == "" and table[0]["notBefore"] == "2025-07-07"
 
 
@@ -164,17 +164,19 @@ def test_tsv_output() -> None:
     done = coopgraph("query", "signatories", "--param", "instrument=sg-kz-mla-2025", "--format", "tsv")
     assert done.returncode == 0, done.stderr
     lines = done.stdout.rstrip("\n").split("\n")
-    assert lines[0].split("\t")[:3] == ["?instrument", "?instrumentLabel", "?signatory"]
+    assert lines[0].split("\t")[:2] == ["?instrumentLabel", "?signatory"]  # ?instrument is the parameter
     assert len(lines) == 4
-    assert all(line.split("\t")[0] == f"<{ID}instrument/sg-kz-mla-2025>" for line in lines[1:])
+    assert all(line.split("\t")[0].startswith('"Singapore–Kazakhstan Treaty') for line in lines[1:])
     assert '"Edwin Tong"@en' in done.stdout and '"SC"' in done.stdout
 
 
 def test_table_output() -> None:
     done = coopgraph("query", "legal-status")
     assert done.returncode == 0, done.stderr
-    assert "cgid:legal-status/binding" in done.stdout and "cgid:legal-status/not-stated" in done.stdout
+    assert "binding" in done.stdout and "not stated" in done.stdout and "cgid:" not in done.stdout
     assert done.stdout.rstrip().endswith("3 rows")
+    iris = coopgraph("query", "legal-status", "--iris")
+    assert "cgid:legal-status/binding" in iris.stdout and "cgid:legal-status/not-stated" in iris.stdout
 
 
 def test_no_rows_is_still_an_answer() -> None:
@@ -198,10 +200,7 @@ def test_file_with_parameters(tmp_path: Path) -> None:
     )
     done = coopgraph("query", "--file", str(path), "--param", "instrument=kh-sg-mou-2025", "--format", "csv")
     assert done.returncode == 0, done.stderr
-    assert done.stdout.split("\r\n")[1:3] == [
-        f"{ID}instrument/kh-sg-mou-2025,{ID}state/KH",
-        f"{ID}instrument/kh-sg-mou-2025,{ID}state/SG",
-    ]
+    assert done.stdout.split("\r\n")[:3] == ["party", f"{ID}state/KH", f"{ID}state/SG"]
     failed(coopgraph("query", "--file", str(path)), "needs instrument")
 
 
@@ -290,10 +289,7 @@ def test_a_file_with_an_own_query(tmp_path: Path) -> None:
         "query", "--file", str(path), str(AGREEMENT), "-p", "instrument=xa-xb-mla-2025", "--format", "csv"
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.split("\r\n")[1:3] == [
-        f"{ID}instrument/xa-xb-mla-2025,{ID}state/XA",
-        f"{ID}instrument/xa-xb-mla-2025,{ID}state/XB",
-    ]
+    assert done.stdout.split("\r\n")[:3] == ["party", f"{ID}state/XA", f"{ID}state/XB"]
 
 
 def test_a_malformed_file_exits_2_naming_the_file_and_line(tmp_path: Path) -> None:
@@ -503,4 +499,187 @@ def test_endpoint_checks_values_against_its_graph(oxigraph_endpoint: str) -> Non
     done = coopgraph(
         "query", "search", "-p", "text=} ; DROP ALL", "--endpoint", oxigraph_endpoint, "--format", "csv"
     )
-    assert done.returncode == 0 and done.stdout == "text,thing,kind,name,nameProperty\r\n"
+    assert done.returncode == 0 and done.stdout == "thing,kind,name,nameProperty\r\n"
+
+
+# --- answers a person reads ---------------------------------------------------------------------------------
+
+
+def with_env(**variables: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop("NO_COLOR", None)
+    env.update(variables)
+    return env
+
+
+def on_a_terminal(*args: str, **variables: str) -> tuple[int, str, str]:
+    """Run ``python -m coopgraph ARGS`` with its standard output on a pseudo-terminal (as a person's shell
+    gives it): its exit code, what it wrote on the terminal, and its stderr."""
+    import pty
+
+    master, slave = pty.openpty()
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "coopgraph", *args],
+            stdout=slave,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            env=with_env(TERM="xterm", **variables),
+        )
+        os.close(slave)
+        chunks = []
+        while True:
+            try:
+                data = os.read(master, 65536)
+            except OSError:  # EIO: the command has closed the terminal
+                break
+            if not data:
+                break
+            chunks.append(data)
+        stderr = process.stderr.read().decode() if process.stderr else ""
+        process.wait(timeout=300)
+    finally:
+        os.close(master)
+    return process.returncode, b"".join(chunks).decode().replace("\r\n", "\n"), stderr
+
+
+def test_an_instrument_with_two_designations_is_one_row() -> None:
+    """Singapore–Kazakhstan is both an agreement and a treaty: one row, both designations in one cell."""
+    done = coopgraph("query", "instruments-between-states", "-p", "state=SG", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    found = json.loads(done.stdout)["results"]["bindings"]
+    instruments = [row["instrument"]["value"] for row in found]
+    assert sorted(instruments) == sorted(set(instruments)) and len(instruments) == 3
+    (kz,) = [row for row in found if row["instrument"]["value"].endswith("sg-kz-mla-2025")]
+    assert kz["designations"]["value"] == f"{ID}designation/agreement {ID}designation/treaty"
+    table = coopgraph("query", "instruments-between-states", "-p", "state=SG", env=with_env(COLUMNS="400"))
+    assert table.stdout.count("Singapore–Kazakhstan Treaty") == 1 and "agreement; treaty" in table.stdout
+
+
+def test_no_column_echoes_a_parameter() -> None:
+    params = ["-p", "state=SG", "-p", "region=143", "-p", "designation=treaty"]
+    done = coopgraph("query", "first-of-its-kind-in-region", *params, "--format", "json")
+    assert done.returncode == 0, done.stderr
+    columns = json.loads(done.stdout)["head"]["vars"]
+    assert "instrument" in columns and not {"state", "region", "designation"} & set(columns)
+    table = coopgraph("query", "timeline", "-p", "state=SG", "--iris", env=with_env(COLUMNS="400"))
+    assert table.returncode == 0, table.stderr
+    assert table.stdout.split()[:2] == ["year", "instrument"] and "cgid:state/SG" not in table.stdout
+
+
+def test_a_wide_terminal_gets_columns() -> None:
+    done = coopgraph("query", "instruments-between-states", "-p", "state=SG", env=with_env(COLUMNS="400"))
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].split()[:3] == ["instrument", "designations", "partners"] and "── row" not in done.stdout
+    assert len(lines) == 6 and max(map(len, lines)) <= 400  # header, rule, three rows, count
+
+
+LABELS_QUERY = (
+    "PREFIX cg: <https://w3id.org/coopgraph/ontology#>\n"
+    "SELECT ?instrument ?kind WHERE { ?instrument a ?kind . VALUES ?kind { cg:BilateralInstrument } }\n"
+    "ORDER BY ?instrument"
+)
+
+
+def test_a_narrow_terminal_wraps_the_words_in_their_columns() -> None:
+    done = coopgraph("query", "--query", LABELS_QUERY, env=with_env(COLUMNS="40"))
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].split() == ["instrument", "kind"] and "── row" not in done.stdout
+    assert max(map(len, lines)) <= 40 and len(lines) > 8
+    assert "Singapore–Kazakhstan" in done.stdout and "Assistance in" in done.stdout  # whole words
+
+
+def test_a_very_narrow_terminal_gets_a_block_per_row() -> None:
+    done = coopgraph("query", "timeline", "-p", "state=SG", env=with_env(COLUMNS="30"))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("── row 1") and "── row 3" in done.stdout
+    assert max(map(len, done.stdout.splitlines())) <= 30
+    assert done.stdout.rstrip().endswith("3 rows")
+
+
+MARKUP_STATE = """PREFIX cg: <https://w3id.org/coopgraph/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+<https://w3id.org/coopgraph/id/state/XM> a cg:State ; rdfs:label "[bold]x[/bold] :smile:"@en ;
+    cg:isoAlpha2 "XM" .
+"""
+
+
+@pytest.mark.parametrize("columns", ["400", "24"])
+def test_data_is_never_read_as_markup(tmp_path: Path, columns: str) -> None:
+    path = tmp_path / "markup.ttl"
+    path.write_text(MARKUP_STATE, encoding="utf-8")
+    done = coopgraph("query", "states", str(path), "-p", "state=XM", env=with_env(COLUMNS=columns))
+    assert done.returncode == 0, done.stderr
+    assert "[bold]x[/bold]" in done.stdout and ":smile:" in done.stdout
+    code, shown, stderr = on_a_terminal("query", "states", str(path), "-p", "state=XM", COLUMNS=columns)
+    assert code == 0, stderr
+    assert "[bold]x[/bold]" in shown and ":smile:" in shown
+
+
+def test_colours_only_on_a_terminal_and_never_with_no_color() -> None:
+    args = ("query", "timeline", "-p", "state=SG")
+    code, shown, stderr = on_a_terminal(*args, COLUMNS="400")
+    assert code == 0, stderr
+    assert "\x1b[" in shown and "Kazakhstan" in shown
+    code, plain, stderr = on_a_terminal(*args, COLUMNS="400", NO_COLOR="1")
+    assert code == 0, stderr
+    assert "\x1b" not in plain and "Kazakhstan" in plain
+    piped = coopgraph(*args, env=with_env(COLUMNS="400"))
+    assert piped.returncode == 0 and "\x1b" not in piped.stdout + piped.stderr
+
+
+def test_labels_are_shown_and_iris_on_request() -> None:
+    labelled = coopgraph("query", "timeline", "-p", "state=SG", env=with_env(COLUMNS="400"))
+    assert labelled.returncode == 0, labelled.stderr
+    assert "Kazakhstan" in labelled.stdout and "Singapore–Kazakhstan Treaty" in labelled.stdout
+    assert "cgid:" not in labelled.stdout
+    iris = coopgraph("query", "timeline", "-p", "state=SG", "--iris", env=with_env(COLUMNS="400"))
+    assert iris.returncode == 0, iris.stderr
+    assert "cgid:state/KZ" in iris.stdout and "cgid:instrument/sg-kz-mla-2025" in iris.stdout
+    assert "cgid:designation/agreement cgid:designation/treaty" in iris.stdout
+    assert "Kazakhstan" not in iris.stdout
+    as_json = coopgraph("query", "timeline", "-p", "state=SG", "--format", "json")
+    assert json.loads(as_json.stdout) == expected("timeline")  # the machine formats keep the IRIs
+
+
+@pytest.mark.parametrize("state", ["cgid:state/SG", f"<{ID}state/SG>", f"{ID}state/SG", "SG"])
+def test_what_a_table_shows_is_taken_back_as_a_parameter(state: str) -> None:
+    done = coopgraph("query", "instruments-between-states", "-p", f"state={state}", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == expected("instruments-between-states")
+
+
+def test_a_short_form_from_the_table_runs_the_next_query() -> None:
+    shown = coopgraph("query", "timeline", "-p", "state=SG", "--iris", env=with_env(COLUMNS="400"))
+    (instrument,) = re.findall(r"cgid:instrument/sg-kz-\S+", shown.stdout)
+    done = coopgraph("query", "signatories", "-p", f"instrument={instrument}", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["results"]["bindings"]
+    partner = coopgraph(
+        "query", "instruments-between-states", "-p", "state=SG", "-p", "partner=cgid:state/KZ"
+    )
+    assert partner.returncode == 0 and "Singapore–Kazakhstan" in partner.stdout
+
+
+def test_quiet_prints_the_answer_alone() -> None:
+    normal = coopgraph("query", "timeline", "-p", "state=SG", env=with_env(COLUMNS="400"))
+    assert normal.stdout.rstrip().endswith("3 rows") and "COOPGRAPH_DATA=" in normal.stderr
+    quiet = coopgraph("query", "timeline", "-p", "state=SG", "--quiet", env=with_env(COLUMNS="400"))
+    assert quiet.returncode == 0 and quiet.stderr == ""
+    assert "rows" not in quiet.stdout and quiet.stdout.splitlines() == normal.stdout.splitlines()[:-1]
+    none = coopgraph("query", "partners-with-several-instruments", "-p", "state=KZ", "-q")
+    assert none.returncode == 0 and none.stdout == "" and none.stderr == ""
+
+
+def test_verbose_says_which_query_store_and_how_long() -> None:
+    done = coopgraph("query", "timeline", "-p", "state=SG", "--verbose", "--format", "csv")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("year,instrument")
+    assert f"query timeline ({QUERIES / 'timeline.rq'})" in done.stderr
+    assert "the embedded store" in done.stderr and "fixtures" in done.stderr
+    assert re.search(r"answered in \d+\.\d+ s, 3 rows", done.stderr)
+    table = coopgraph("query", "timeline", "-p", "state=SG", "-v")
+    assert re.search(r"labels of \d+ of \d+ things", table.stderr)
+    failed(coopgraph("query", "timeline", "-p", "state=SG", "-q", "-v"), "--quiet or --verbose")

@@ -62,6 +62,7 @@ def canonical_turtle(source: str | Path) -> str:
     Raises :class:`coopgraph.load.LoadError` when the input does not parse or holds an ill-typed literal.
     """
     if isinstance(source, Path):
+        load.parse_file(source)  # a LoadError first, for a file that is not UTF-8 or does not parse
         text, path, scratch = source.read_text(encoding="utf-8"), source, None
     else:
         scratch = tempfile.TemporaryDirectory(prefix="coopgraph-fmt-")

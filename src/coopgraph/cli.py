@@ -274,7 +274,7 @@ def _client_options(command: Callable) -> Callable:
             type=click.FloatRange(min=0.1),
             default=30.0,
             show_default=True,
-            help="Seconds per request.",
+            help="Seconds per request (in memory, for a query with SERVICE: for the whole query).",
         ),
         click.option(
             "--flavour",
@@ -425,7 +425,10 @@ def export(output_format: str | None, output: str | None) -> None:
 
 @main.command()
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=str))
-def check(files: tuple[str, ...]) -> None:
+@click.option(
+    "--iris", is_flag=True, help="Show the answer's things by their IRIs (short forms), not labels."
+)
+def check(files: tuple[str, ...], iris: bool) -> None:
     """The main job: say which tree and what the graph holds, validate it, and answer a question.
 
     Says which ontology, data, shapes and queries it uses (the current directory's checkout, COOPGRAPH_ROOT
@@ -467,7 +470,7 @@ def check(files: tuple[str, ...]) -> None:
         count = len(report.results)
         console.print(f"[bold red]Validation: {count} result(s); the graph does not conform.[/]")
     console.print(f"\n[bold]{result.question.question}[/] (query {result.question.name})")
-    console.print(queries.render(result.answer, "table"))
+    click.echo(queries.present(result.answer, "table", result.report.store, iris=iris))
     sys.exit(EXIT_OK if report.conforms else EXIT_NONCONFORMING)
 
 
@@ -476,6 +479,23 @@ def _complete_query_names(ctx: click.Context, param: click.Parameter, incomplete
     from coopgraph import queries
 
     return [name for name in queries.registry() if name.startswith(incomplete)]
+
+
+def _verbosity(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+    """--quiet and --verbose: refused together; --verbose has the library's notices (which query, store and
+    dataset, how long) written on stderr."""
+    other = "quiet" if param.name == "verbose" else "verbose"
+    if value and ctx.params.get(other):
+        raise click.BadParameter("give --quiet or --verbose, not both", ctx=ctx, param=param)
+    if value and param.name == "verbose":
+        import logging
+
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("coopgraph: %(message)s"))
+        logger = logging.getLogger("coopgraph")
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+    return value
 
 
 @main.command()
@@ -521,6 +541,23 @@ def _complete_query_names(ctx: click.Context, param: click.Parameter, incomplete
     help="Run a query that holds a SERVICE clause: the store then calls the server it names (in memory: from "
     "this machine, bounded by --timeout). Refused without it.",
 )
+@click.option(
+    "--iris", is_flag=True, help="In the table, show things by their IRIs (short forms), not labels."
+)
+@click.option(
+    "--quiet",
+    "-q",
+    is_flag=True,
+    callback=_verbosity,
+    help="No notices on stderr and no row count: the answer.",
+)
+@click.option(
+    "--verbose",
+    "-v",
+    is_flag=True,
+    callback=_verbosity,
+    help="Say on stderr which query, store and dataset, and how long the answer took.",
+)
 @_client_options
 def query(
     arguments: tuple[str, ...],
@@ -534,6 +571,9 @@ def query(
     endpoint: str | None,
     all_graphs: bool,
     graphs: tuple[str, ...],
+    iris: bool,
+    quiet: bool,
+    verbose: bool,
     **client: object,
 ) -> None:
     """Answer a question with the canned query NAME, or run your own query (--file, --query), on the graph
@@ -638,8 +678,9 @@ def query(
         return
     if output_format not in queries.FORMATS:
         fail(f"--format {output_format} is for a CONSTRUCT or DESCRIBE answer; use table, json, csv or tsv")
-    text = queries.render(results, output_format)
-    click.echo(text, nl=output_format not in ("csv", "tsv"))
+    text = queries.present(results, output_format, store, iris=iris, quiet=quiet)
+    if text or output_format != "table":
+        click.echo(text, nl=output_format not in ("csv", "tsv"))
 
 
 def _is_a_file(argument: str) -> bool:
@@ -675,7 +716,12 @@ def _tell_tree(command: click.Command, when: Callable[[dict], bool]) -> None:
 
 # Which tree validate, query and export used: on stderr, after their output, in their forms for people.
 _tell_tree(validate, lambda options: options.get("output_format") == "text")
-_tell_tree(query, lambda options: options.get("output_format") == "table" and not options.get("endpoint"))
+_tell_tree(
+    query,
+    lambda options: (
+        options.get("output_format") == "table" and not options.get("endpoint") and not options.get("quiet")
+    ),
+)
 _tell_tree(export, lambda options: bool(options.get("output")))
 
 

@@ -204,6 +204,27 @@ def _formats(path: Path) -> tuple[str, pyoxigraph.RdfFormat]:
         raise LoadError(str(path), None, None, reason) from None
 
 
+_ENTITY = re.compile(rb"<!ENTITY\s+(?:%\s*)?[^\s>]+\s+(SYSTEM|PUBLIC|\"[^\"]*\"|'[^']*')", re.I)
+
+
+def _refuse_unbounded_entities(path: Path, data: bytes) -> None:
+    """An XML entity that names an outside file (read from disk or the network) or refers to other
+    entities (which can expand without bound: the "billion laughs") is refused before any parser sees it.
+    Entities that spell namespaces, as ontology editors write them, are read."""
+    if b"<!ENTITY" not in data and b"<!entity" not in data.lower():
+        return
+    for match in _ENTITY.finditer(data):
+        value = match[1]
+        if value.upper() in (b"SYSTEM", b"PUBLIC"):
+            reason = "an XML entity that names an outside file is not read (it would read another file)"
+        elif b"&" in value or b"%" in value:
+            reason = "an XML entity that refers to other entities is not read (it can expand without bound)"
+        else:
+            continue
+        line = data.count(b"\n", 0, match.start()) + 1
+        raise LoadError(str(path), line, None, reason)
+
+
 def _quads_into(data: bytes, oxi_format: pyoxigraph.RdfFormat, base: str, graph: pyoxigraph.NamedNode):
     """The statements of a file, each in ``graph`` (the named graphs of a dataset file merged into it)."""
     for quad in pyoxigraph.parse(data, format=oxi_format, base_iri=base):
@@ -218,6 +239,8 @@ def _syntax_error(path: Path, error: SyntaxError) -> LoadError:
     reason = reason.split(": ", 1)[1] if reason.startswith("Parser error") and ": " in reason else reason
     if "LoadDocumentCallback" in reason:
         reason = "a remote JSON-LD @context is not fetched: put the context inline in the file"
+    if error.lineno == 1 and error.offset == 1 and "\ufeff" in reason:
+        reason = "the file starts with a byte order mark (U+FEFF): save it as UTF-8 without one"
     return LoadError(str(path), error.lineno, error.offset, reason)
 
 
@@ -233,6 +256,15 @@ def _check_syntax(path: Path, text: str, oxi_format: pyoxigraph.RdfFormat) -> No
             pass
     except SyntaxError as error:
         raise _syntax_error(path, error) from None
+    except MemoryError as error:
+        raise _too_big(path, error) from None
+
+
+def _too_big(path: Path, error: MemoryError) -> LoadError:
+    """Oxigraph's streaming reader holds one term in a buffer of at most 16 MiB."""
+    return LoadError(
+        str(path), None, None, f"a term of it (a literal or an IRI) is too long to read ({error})"
+    )
 
 
 def _line_of(text: str, needle: str) -> tuple[int | None, int | None]:
@@ -268,6 +300,8 @@ def parse_file(path: str | Path, dataset: Dataset | None = None) -> Graph:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
         raise LoadError(str(path), None, None, f"not UTF-8 text ({error.reason})") from None
+    if oxi_format == _RDF.RDF_XML:
+        _refuse_unbounded_entities(path, text.encode("utf-8"))
     dataset = dataset if dataset is not None else Dataset()
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     key = (str(path.resolve()), str(graph_iri_for(path)), rdflib_format, digest)
@@ -303,6 +337,9 @@ def _parse_text(path: Path, text: str, rdflib_format: str, oxi_format: pyoxigrap
             else:
                 graph.parse(data=text, format=rdflib_format, publicID=path.resolve().as_uri())
             graph.settle()
+        except RecursionError:
+            reason = "blank nodes or lists nest too deeply for rdflib to read (Oxigraph reads it)"
+            raise LoadError(str(path), None, None, reason) from None
         except Exception as error:  # rdflib disagrees with Oxigraph: still report where
             line = getattr(error, "lines", None)
             raise LoadError(str(path), line, None, str(getattr(error, "_why", error))) from None
@@ -395,6 +432,8 @@ def load_store(paths: Iterable[str | Path], store: pyoxigraph.Store | None = Non
             data.decode("utf-8")
         except UnicodeDecodeError as error:
             raise LoadError(str(path), None, None, f"not UTF-8 text ({error.reason})") from None
+        if oxi_format == _RDF.RDF_XML:
+            _refuse_unbounded_entities(path, data)
         try:
             base = path.resolve().as_uri()
             if oxi_format in _DATASETS:
@@ -403,6 +442,8 @@ def load_store(paths: Iterable[str | Path], store: pyoxigraph.Store | None = Non
                 store.bulk_load(data, format=oxi_format, base_iri=base, to_graph=graph)
         except SyntaxError as error:
             raise _syntax_error(path, error) from None
+        except MemoryError as error:
+            raise _too_big(path, error) from None
         if not store.query(f"ASK {{ GRAPH <{graph.value}> {{ ?s ?p ?o }} }}"):
             raise LoadError(str(path), None, None, _EMPTY)
         loaded[graph.value] = path

@@ -15,12 +15,16 @@ RDF term and handed to the store as a binding — pyoxigraph substitutions in th
 block of N-Triples terms for a remote one — so a value can never become query text. A parameter left out
 stays an unbound variable: each canned query is written so that this means "any".
 
-Rules the canned queries follow so that the three ways of binding agree (checked by the tests): each
-parameter is in the SELECT projection (pyoxigraph substitutes only projected variables), is used in the main
-WHERE group (a remote ``VALUES`` block is put there, not into sub-queries) and never under ``BOUND()`` (whose
-value pyoxigraph does not change when it substitutes). Each is ``SELECT DISTINCT`` or counts ``DISTINCT``
-values, so that a triple stated in several named graphs counts once even on a store whose default graph is
-their union as a bag. ``queries/README.md`` lists these rules and those that keep Virtuoso's answers right.
+Rules the canned queries follow so that the three ways of binding agree (checked by the tests): a parameter
+is in scope in the main WHERE group, or in the sub-select that is the whole WHERE group (where a remote
+``VALUES`` block is put; pyoxigraph substitutes a projected parameter, the embedded store binds the others by
+the same ``VALUES`` block), and never under ``BOUND()`` (whose value pyoxigraph does not change when it
+substitutes). Each is ``SELECT DISTINCT`` or aggregates ``DISTINCT`` values, so that a triple stated in
+several named graphs counts once even on a store whose default graph is their union as a bag.
+``queries/README.md`` lists these rules and those that keep Virtuoso's answers right.
+
+The answer leaves out the column of each parameter given a value (:func:`run`): it would hold that value in
+every row. For people, :func:`present` shows the answer as a table with the labels of the things in it.
 """
 
 from __future__ import annotations
@@ -29,12 +33,16 @@ import datetime
 import difflib
 import io
 import json
+import logging
+import os
 import re
 import threading
+import time
 import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph
 from rdflib import XSD, Literal, URIRef
@@ -45,8 +53,12 @@ from coopgraph.errors import InputError, StoreError
 from coopgraph.stores import Store, strip_comments
 from coopgraph.stores.sparql import has_service, parsed_form
 
+if TYPE_CHECKING:
+    from rich.console import Console
+
 ID = "https://w3id.org/coopgraph/id/"
 FORMATS = ("table", "json", "csv", "tsv")
+LOG = logging.getLogger(__name__)
 
 
 class QueryError(InputError):
@@ -95,8 +107,8 @@ class ParameterType:
     """A kind of parameter value: how it is written on the command line and which RDF term it becomes.
 
     Types with an ``id_kind`` name things of the graph: a value is the slug (or code) of such a thing,
-    e.g. ``SG`` → ``https://w3id.org/coopgraph/id/state/SG``, or its full IRI; :func:`run` checks that the
-    graph holds it.
+    e.g. ``SG`` → ``https://w3id.org/coopgraph/id/state/SG``, its short form ``cgid:state/SG`` or its full
+    IRI; :func:`run` checks that the graph holds it.
     """
 
     name: str
@@ -107,7 +119,14 @@ class ParameterType:
     normalise: Callable[[str], str] = str
 
     def to_term(self, value: str) -> Identifier:
-        """The RDF term for a raw value; ``ValueError`` saying why a value is not one of this type."""
+        """The RDF term for a raw value; ``ValueError`` saying why a value is not one of this type.
+
+        A thing of the graph may also be given as the table shows it with ``--iris``: its short form
+        (``cgid:state/SG``, :func:`coopgraph.vocab.expand`), or its full IRI."""
+        if self.id_kind is not None or self.convert is _absolute_iri:
+            expanded = vocab.expand(value.strip())
+            if expanded is not None:
+                return _absolute_iri(expanded)
         if self.convert is not None:
             return self.convert(value)
         if ":" in value:
@@ -158,7 +177,11 @@ TYPES: dict[str, ParameterType] = {
         _thing("organisation", "an organisation's slug (e.g. asean)", "organisation"),
         _thing("event", "an event's slug (e.g. kh-sg-visit-2025-07) or IRI", "event"),
         _thing("person", "a person's slug (e.g. edwin-tong) or IRI", "person"),
-        ParameterType("iri", "an absolute IRI (e.g. https://w3id.org/coopgraph/id/state/SG)", _absolute_iri),
+        ParameterType(
+            "iri",
+            "an absolute IRI or its short form (e.g. https://w3id.org/coopgraph/id/state/SG, cgid:state/SG)",
+            _absolute_iri,
+        ),
         ParameterType("date", "a date as xsd:date (YYYY-MM-DD)", _date),
         ParameterType("integer", "an integer", _integer),
         ParameterType("text", "free text", _text),
@@ -201,8 +224,6 @@ class CannedQuery:
     @property
     def form(self) -> str:
         """``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE``: the query's form, read past its prologue."""
-        from coopgraph.stores.sparql import strip_comments
-
         found = _FORM.match(strip_comments(self.text))
         return found["form"].upper() if found else "SELECT"
 
@@ -290,7 +311,10 @@ def parse_text(text: str, name: str, path: Path | None = None) -> CannedQuery:
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
         raise QueryError(f"{where}: parameter ?{duplicates[0]} is declared twice")
-    sparql = strip_comments(text)
+    try:
+        sparql = strip_comments(text)
+    except ValueError as error:  # a string or IRI left open
+        raise QueryError(f"{where}: not a SPARQL query: {error}") from None
     for parameter in parameters:
         if not re.search(rf"[?$]{parameter.name}\b", sparql):
             raise QueryError(
@@ -453,10 +477,12 @@ def run(
     bindings = bind(query, raw_params)
     if check_values:
         check_known(query, bindings, store)
+    started = time.perf_counter()
     try:
         if service and timeout is not None and getattr(store, "timeout", None) is None:
-            return _within(timeout, lambda: _answer(query, bindings, store), str(where))
-        return _answer(query, bindings, store)
+            results = _within(timeout, lambda: _answer(query, bindings, store), str(where))
+        else:
+            results = _answer(query, bindings, store)
     except SyntaxError as error:
         raise QueryError(f"{where}: not a SPARQL query: {error.msg}") from None
     except (ValueError, RuntimeError) as error:  # a CONSTRUCT query, or the engine refusing the query
@@ -465,6 +491,50 @@ def run(
         if not service:
             raise
         raise StoreError(f"{where}: the query's SERVICE call failed: {error}") from None
+    LOG.info("query %s (%s)", query.name, where)
+    LOG.info("asked %s", describe_store(store))
+    LOG.info("answered in %.3f s%s", time.perf_counter() - started, _counted(results))
+    return without_parameters(results, bindings)
+
+
+def without_parameters(results: dict, bindings: Mapping[str, Identifier]) -> dict:
+    """The answer without the columns of the parameters given a value: each would hold that value in every
+    row, which the asker knows (the query may project a parameter so that, when it is not given, the column
+    says which value each row has)."""
+    if "results" not in results or not set(bindings) & set(results["head"]["vars"]):
+        return results
+    kept = [name for name in results["head"]["vars"] if name not in bindings]
+    rows = [{k: v for k, v in row.items() if k in kept} for row in results["results"]["bindings"]]
+    return {**results, "head": {**results["head"], "vars": kept}, "results": {"bindings": rows}}
+
+
+def describe_store(store: Store) -> str:
+    """Which store and dataset a query asks, for ``--verbose``."""
+    endpoint = getattr(store, "endpoint", None)
+    if endpoint is None:
+        graphs = getattr(store, "graphs", None)
+        named = f", {len(graphs())} named graphs" if callable(graphs) else ""
+        return f"the embedded store (pyoxigraph, in memory{named}; {resources.describe(resources.locate())})"
+    from coopgraph.stores import redact_url
+
+    if getattr(store, "all_graphs", False) and getattr(store, "default_graphs", None) is None:
+        dataset = "every named graph of the store"
+    else:
+        graphs = store.dataset() if hasattr(store, "dataset") else []
+        dataset = "the graph " + graphs[0] if len(graphs) == 1 else f"{len(graphs)} graphs"
+    return f"the store at {redact_url(endpoint)}, over {dataset}"
+
+
+def _counted(results: Mapping) -> str:
+    if "results" in results:
+        return f", {_rows(len(results['results']['bindings']))}"
+    if "triples" in results:
+        return f", {len(results['triples'])} triples"
+    return ""
+
+
+def _rows(count: int) -> str:
+    return f"{count} row{'' if count == 1 else 's'}"
 
 
 def _answer(query: CannedQuery, bindings: Mapping[str, Identifier], store: Store) -> dict:
@@ -506,50 +576,227 @@ def _within(seconds: float, call: Callable[[], dict], where: str) -> dict:
 # --- rendering ----------------------------------------------------------------------------------------------
 
 
-def short(term: Mapping | None) -> str:
-    """A term as a person reads it in a table: IRIs with a known prefix abbreviated, literals as text."""
+LIST_SEPARATOR = " "
+_IRI_ITEM = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\]+")
+_XSD_STRING = str(XSD.string)
+
+
+def iri_list(term: Mapping | None) -> list[str] | None:
+    """The IRIs of a list cell — a plain literal of IRIs separated by single spaces, as the canned queries
+    aggregate designations, parties… (``GROUP_CONCAT(DISTINCT STR(?x); separator=" ")``) — else ``None``."""
+    if term is None or term["type"] != "literal" or "xml:lang" in term:
+        return None
+    if term.get("datatype", _XSD_STRING) != _XSD_STRING:
+        return None
+    items = term["value"].split(LIST_SEPARATOR)
+    return items if all(_IRI_ITEM.fullmatch(item) for item in items) else None
+
+
+def _shown(iri: str, labels: Mapping[str, str] | None) -> str:
+    """An IRI as a table shows it: its label, else its short form (or, with no prefix for it, as it is)."""
+    if labels is not None and iri in labels:
+        return labels[iri]
+    shortened = vocab.short(iri)
+    return iri if shortened.startswith("<") and labels is not None else shortened
+
+
+def short(term: Mapping | None, labels: Mapping[str, str] | None = None) -> str:
+    """A term as a person reads it in a table: a thing's label when ``labels`` has one (see :func:`labels`),
+    else an IRI's short form (:func:`coopgraph.vocab.short`, which ``--param`` takes back); a literal as its
+    text; a list cell's IRIs each so, separated by "; " with labels and by a space as short forms."""
     if term is None:
         return ""
     value = term["value"]
     if term["type"] == "uri":
-        return vocab.short(value)
+        return _shown(value, labels) if labels is not None else vocab.short(value)
     if term["type"] == "bnode":
         return f"_:{value}"
-    return value
+    items = iri_list(term)
+    if items is None:
+        return value
+    if labels is None:
+        return " ".join(vocab.short(item) for item in items)
+    return "; ".join(_shown(item, labels) for item in items)
 
 
-def _table(results: Mapping, width: int | None = None) -> str:
-    """A table when the rows fit the width (the terminal's, by default), else one block of lines per row."""
+def iris_in(results: Mapping) -> set[str]:
+    """Every IRI of a SELECT answer: its IRI terms and the items of its list cells."""
+    found: set[str] = set()
+    for row in results.get("results", {}).get("bindings", []):
+        for term in row.values():
+            if term["type"] == "uri":
+                found.add(term["value"])
+            else:
+                found.update(iri_list(term) or ())
+    return found
+
+
+_LABELS = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT DISTINCT ?thing ?property ?label WHERE {
+  VALUES ?thing { THINGS }
+  VALUES ?property { rdfs:label skos:prefLabel }
+  ?thing ?property ?label
+}"""
+#: IRIs asked for in one query (an answer with more asks several times).
+LABEL_BATCH = 500
+
+
+def _label_rank(property_iri: str, term: Mapping) -> tuple[int, int, str]:
+    """How good a label is: rdfs:label before skos:prefLabel, English before no language before others."""
+    language = term.get("xml:lang", "").lower()
+    in_english = language == "en" or language.startswith("en-")
+    return (
+        0 if property_iri.endswith("#label") else 1,
+        0 if in_english else 1 if not language else 2,
+        term["value"],
+    )
+
+
+def labels(results: Mapping, store: Store) -> dict[str, str]:
+    """The label of each thing of the answer that has one in the graph the query ran on: its rdfs:label in
+    English first (then one with no language, then any other, by its text), else its skos:prefLabel (the
+    names of the concepts of the code lists). Asked of the same store with one more query, the IRIs as a
+    ``VALUES`` block of N-Triples terms (so an IRI can only ever be read as that IRI)."""
+    from coopgraph.stores import ntriples_term
+
+    started = time.perf_counter()
+    terms = []
+    for iri in sorted(iris_in(results)):
+        try:
+            terms.append(ntriples_term(URIRef(iri)))
+        except ValueError:
+            continue
+    best: dict[str, tuple[tuple[int, int, str], str]] = {}
+    for first in range(0, len(terms), LABEL_BATCH):
+        text = _LABELS.replace("THINGS", " ".join(terms[first : first + LABEL_BATCH]))
+        for row in store.query(text)["results"]["bindings"]:
+            thing, label = row["thing"]["value"], row["label"]
+            rank = _label_rank(row["property"]["value"], label)
+            if thing not in best or rank < best[thing][0]:
+                best[thing] = (rank, label["value"])
+    LOG.info("labels of %d of %d things in %.3f s", len(best), len(terms), time.perf_counter() - started)
+    return {thing: label for thing, (_, label) in best.items()}
+
+
+def styled_output(stream: object) -> bool:
+    """Whether text for people written to ``stream`` gets styles (bold headers): only on a terminal, and
+    never when NO_COLOR is set to anything (https://no-color.org) or the terminal is dumb."""
+    isatty = getattr(stream, "isatty", None)
+    if not (callable(isatty) and isatty()):
+        return False
+    return not os.environ.get("NO_COLOR") and os.environ.get("TERM", "") not in ("dumb", "unknown")
+
+
+def _distinct_columns(rows: list[list[str]], count: int) -> list[int]:
+    """The columns to show: a column whose every cell is as shown in an earlier shown column (a label column
+    beside the thing shown by its label) is shown once."""
+    kept: list[int] = []
+    for column in range(count):
+        cells = [row[column] for row in rows]
+        if not any(cells == [row[other] for row in rows] for other in kept):
+            kept.append(column)
+    return kept
+
+
+def _column_widths(console: Console, columns: list[list[str]]) -> list[int | None] | None:
+    """The width of each column's text in a table that fits the console, its cells' words wrapped; ``None``
+    when even the longest word of each column (its minimum) does not fit.
+
+    Each column gets its minimum and a share of the room left in proportion to how much more its longest
+    line needs (``None``: as wide as that line, when every line fits); rich's own layout would narrow the
+    widest column below its longest word and cut it. The table's own room is 3 characters between two
+    columns: a space of padding each side and the separator (no edges, ``pad_edge=False``)."""
+    from rich.measure import Measurement
+    from rich.text import Text
+
+    options = console.options.update_width(10**6)
+    ranges = [[Measurement.get(console, options, Text(cell)) for cell in cells] for cells in columns]
+    least = [max(m.minimum for m in column) for column in ranges]
+    most = [max(m.maximum for m in column) for column in ranges]
+    room = console.width - 3 * (len(columns) - 1)
+    if sum(most) <= room:
+        return [None] * len(columns)
+    if sum(least) > room:
+        return None
+    spare, wanted = room - sum(least), sum(most) - sum(least)
+    return [low + (high - low) * spare // wanted for low, high in zip(least, most, strict=True)]
+
+
+#: the most characters a table cell shows: a longer text (a whole treaty pasted in a literal) is cut
+CELL_MAX = 2000
+
+
+def _cut(text: str) -> str:
+    """A cell's text, cut to :data:`CELL_MAX` characters with a note saying how much more there is."""
+    if len(text) <= CELL_MAX:
+        return text
+    return f"{text[:CELL_MAX]}… ({len(text) - CELL_MAX:,} more characters: --format json shows them all)"
+
+
+def _table(
+    results: Mapping,
+    *,
+    labels: Mapping[str, str] | None = None,
+    width: int | None = None,
+    styled: bool = False,
+    count: bool = True,
+) -> str:
+    """A table of columns when they fit the width (the terminal's, by default) with each cell's words
+    wrapped, else one block of lines per row. Cells are text, never rich markup; styles only if ``styled``."""
     from rich import box
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
-    buffer = io.StringIO()
-    console = Console(file=buffer, width=width or Console().width, no_color=True, highlight=False)
     if "boolean" in results:
         return "yes" if results["boolean"] else "no"
     variables = results["head"]["vars"]
-    rows = [[short(row.get(v)) for v in variables] for row in results["results"]["bindings"]]
-    count = f"{len(rows)} row{'' if len(rows) == 1 else 's'}"
-    natural = sum(max([len(v), *(len(r[i]) for r in rows)]) + 2 for i, v in enumerate(variables))
+    rows = [[_cut(short(row.get(v), labels)) for v in variables] for row in results["results"]["bindings"]]
     if not rows:
-        return f"0 rows (columns: {', '.join(variables)})"
-    if natural <= console.width:
-        table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-        for variable in variables:
-            table.add_column(variable, overflow="fold")
-        for row in rows:
-            table.add_row(*row)
+        return f"0 rows (columns: {', '.join(variables)})" if count else ""
+    shown = _distinct_columns(rows, len(variables))
+    variables = [variables[i] for i in shown]
+    rows = [[row[i] for i in shown] for row in rows]
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer,
+        width=width or Console().width,
+        force_terminal=styled,
+        color_system="auto" if styled else None,
+        highlight=False,
+        markup=False,
+        emoji=False,
+    )
+    bold = "bold" if styled else ""
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style=bold)
+    for variable in variables:
+        table.add_column(Text(variable), overflow="fold")
+    for row in rows:
+        table.add_row(*(Text(cell) for cell in row))
+    columns = [[variable, *(row[i] for row in rows)] for i, variable in enumerate(variables)]
+    widths = _column_widths(console, columns)
+    if widths is not None:
+        for column, content in zip(table.columns, widths, strict=True):
+            column.width = content
         console.print(table)
-        console.print(count)
-        return buffer.getvalue().rstrip("\n")
-    name_width = max(len(v) for v in variables)
-    lines = []
-    for number, row in enumerate(rows, start=1):
-        lines.append(f"── row {number} " + "─" * max(0, min(console.width, 60) - len(str(number)) - 8))
-        lines += [f"{v.rjust(name_width)}  {value}" for v, value in zip(variables, row, strict=True) if value]
-    lines.append(count)
-    return "\n".join(lines)
+    else:
+        for number, row in enumerate(rows, start=1):
+            console.print(
+                Text(f"── row {number} " + "─" * max(0, min(console.width, 60) - len(str(number)) - 8))
+            )
+            block = Table.grid(padding=(0, 2))
+            block.add_column(
+                justify="right", style=bold, overflow="fold", max_width=max(1, console.width // 3)
+            )
+            block.add_column(overflow="fold")
+            for variable, cell in zip(variables, row, strict=True):
+                if cell:
+                    block.add_row(Text(variable), Text(cell))
+            console.print(block)
+    if count:
+        console.print(Text(_rows(len(rows)), style="dim" if styled else ""))
+    return "\n".join(line.rstrip() for line in buffer.getvalue().rstrip("\n").split("\n"))
 
 
 def render_graph(triples: list[pyoxigraph.Triple], fmt: str = "turtle") -> bytes:
@@ -562,15 +809,26 @@ def render_graph(triples: list[pyoxigraph.Triple], fmt: str = "turtle") -> bytes
     return pyoxigraph.serialize(triples, format=rdf_format, prefixes=prefixes)
 
 
-def render(results: Mapping, fmt: str = "table") -> str:
+def render(
+    results: Mapping,
+    fmt: str = "table",
+    *,
+    labels: Mapping[str, str] | None = None,
+    width: int | None = None,
+    styled: bool = False,
+    count: bool = True,
+) -> str:
     """Results as text: ``table`` for people; ``json``, ``csv``, ``tsv`` in the SPARQL 1.1 results formats.
 
-    Columns keep the order of the query's SELECT clause.
+    Columns keep the order of the query's SELECT clause. The table shows each IRI by its label in
+    ``labels`` (:func:`labels`) or, without them, by its short form; ``width`` is the terminal's by default,
+    ``styled`` adds bold headers (:func:`styled_output`), ``count`` the number of rows at the end. The other
+    formats are the answer exactly, IRIs and all.
     """
     if fmt == "json":
         return json.dumps(results, indent=2, ensure_ascii=False)
     if fmt == "table":
-        return _table(results)
+        return _table(results, labels=labels, width=width, styled=styled, count=count)
     if fmt not in ("csv", "tsv"):
         raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
     if "boolean" in results:
@@ -580,6 +838,27 @@ def render(results: Mapping, fmt: str = "table") -> str:
     )
     out_format = pyoxigraph.QueryResultsFormat.CSV if fmt == "csv" else pyoxigraph.QueryResultsFormat.TSV
     return parsed.serialize(format=out_format).decode("utf-8")
+
+
+def present(
+    results: Mapping,
+    fmt: str,
+    store: Store,
+    *,
+    iris: bool = False,
+    quiet: bool = False,
+    stream: object = None,
+) -> str:
+    """The answer as ``coopgraph query`` prints it to ``stream`` (standard output by default): for ``table``,
+    the things by their labels in the graph the query ran on (one more query on ``store``) unless ``iris``,
+    styled only on a terminal, without the row count if ``quiet``; the other formats as :func:`render`."""
+    if fmt != "table":
+        return render(results, fmt)
+    import sys
+
+    names = None if iris or "results" not in results else labels(results, store)
+    styled = styled_output(sys.stdout if stream is None else stream)
+    return render(results, "table", labels=names, styled=styled, count=not quiet)
 
 
 def render_listing(listing: list[CannedQuery]) -> str:

@@ -29,7 +29,7 @@ import re
 import time
 import urllib.request
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from email.message import Message
 from typing import TYPE_CHECKING
@@ -45,7 +45,14 @@ from coopgraph.load import GRAPH_BASE
 from coopgraph.stores import flavours
 from coopgraph.stores import manifest as manifests
 from coopgraph.stores.manifest import MANIFEST_GRAPH, MERGED_PREFIX
-from coopgraph.stores.sparql import normalize_results, ntriples_term, strip_comments, with_values, xml_results
+from coopgraph.stores.sparql import (
+    normalize_results,
+    ntriples_term,
+    results_shape_error,
+    strip_comments,
+    with_values,
+    xml_results,
+)
 
 if TYPE_CHECKING:  # the remote store's libraries are imported when one is used: the embedded one needs none
     from urllib.error import HTTPError
@@ -142,7 +149,7 @@ def _check_url(url: str, what: str) -> None:
 
 _SECRET_FORMS: set[str] = set()  # every form of every credential a RemoteStore was given in this process
 _ECHOED = re.compile(
-    r"(?i)(\b(?:proxy-)?authorization\b[\"']?\s*[:=]\s*[\"']?)(?!\*\*\*)[^\r\n<]+"
+    r"(?i)(\b(?:proxy-)?authorization\b[\"']?\s*[:=]\s*[\"']?)(?![\s\"']*\*\*\*)[^\r\n<]+"
     r"|(\bdigest\s+username\s*=)[^\r\n<]+"
 )
 
@@ -193,7 +200,8 @@ def _detail(body: bytes | str | None, limit: int = 300) -> str:
 
 
 class _ProgressBody:
-    """A request body that reports how many bytes have been sent (and can rewind for digest auth)."""
+    """A request body that reports how many bytes have been sent, and can rewind: for digest auth, and for a
+    redirect within the origin (requests rewinds a body it takes for a stream, an iterable that tells)."""
 
     def __init__(self, data: bytes, advance: Callable[[int], None]) -> None:
         self._data = io.BytesIO(data)
@@ -202,6 +210,9 @@ class _ProgressBody:
 
     def __len__(self) -> int:
         return self._size
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(lambda: self.read(1 << 16), b"")
 
     def read(self, size: int = -1) -> bytes:
         chunk = self._data.read(size)
@@ -544,8 +555,11 @@ class RemoteStore:
                 f"query at {redact_url(self.endpoint)}: the answer is not SPARQL {what} ({kind}): "
                 f"{_detail(body, 120)}"
             ) from None
-        if not isinstance(document, dict) or ("boolean" not in document and "results" not in document):
-            raise StoreError(f"query at {redact_url(self.endpoint)}: the answer is not SPARQL JSON results")
+        wrong = results_shape_error(document)
+        if wrong:
+            raise StoreError(
+                f"query at {redact_url(self.endpoint)}: the answer is not SPARQL results: {wrong}"
+            )
         return normalize_results(self.flavour.fix_answer(document, ask=wrapper.queryType == ASK))
 
     def query(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> dict:
@@ -701,7 +715,7 @@ class RemoteStore:
     def put_graph(self, graph: str, data: bytes, advance: Callable[[int], None] | None = None) -> None:
         """Replace the named graph with ``data`` (N-Triples) by one Graph Store Protocol PUT."""
         self._prime_digest()
-        body = _ProgressBody(data, advance or (lambda _: None))
+        body = _ProgressBody(data, advance or (lambda _: None)) if data else b""  # empty: no chunked stream
         response = self._gsp("PUT", graph, data=body, headers={"Content-Type": "application/n-triples"})
         if response.status_code >= 400:
             raise self._status_error(

@@ -272,6 +272,37 @@ def xml_results(body: bytes) -> dict:
     return {"head": {"vars": variables}, "results": {"bindings": rows}}
 
 
+_TERM_TYPES = ("uri", "literal", "typed-literal", "bnode", "triple")
+
+
+def results_shape_error(document: object) -> str | None:
+    """What makes a parsed answer not a SPARQL 1.1 results document (``None`` when it is one): a server's
+    odd reply is told to the user, never met later as a crash."""
+    if not isinstance(document, Mapping):
+        return f"a JSON {type(document).__name__}, not an object"
+    if "boolean" in document:
+        return None if isinstance(document["boolean"], bool) else "a boolean that is not true or false"
+    head, results = document.get("head"), document.get("results")
+    if not isinstance(head, Mapping) or not isinstance(head.get("vars", []), list):
+        return "no head with a list of variables"
+    if not all(isinstance(name, str) for name in head.get("vars", [])):
+        return "a variable that is not a name"
+    if not isinstance(results, Mapping) or not isinstance(results.get("bindings"), list):
+        return "no results with a list of bindings"
+    for row in results["bindings"]:
+        if not isinstance(row, Mapping):
+            return "a solution that is not an object"
+        for name, term in row.items():
+            if not isinstance(term, Mapping) or term.get("type") not in _TERM_TYPES:
+                return f"?{name} bound to something that is not an RDF term"
+            if term["type"] != "triple" and not isinstance(term.get("value"), str):
+                return f"?{name} bound to a term without a text value"
+            extra = [term.get(key) for key in ("xml:lang", "datatype") if key in term]
+            if not all(isinstance(value, str) for value in extra):
+                return f"?{name} bound to a literal with an odd language or datatype"
+    return None
+
+
 def normalize_results(document: Mapping) -> dict:
     """A SPARQL 1.1 Query Results JSON document in one canonical shape, whichever store wrote it.
 
