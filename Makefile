@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test test-fast lint docs system-deps clean bench
+.PHONY: run test test-fast test-pythons lint docs system-deps clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,12 +23,17 @@ test: system-deps $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test,docs]'
 	$(BIN)/ruff check src tests benchmarks data/reference/world
 	$(BIN)/ruff format --check src tests benchmarks data/reference/world
-	$(BIN)/python -m pytest -n auto --dist loadfile
+	$(BIN)/python -m pytest -n auto --dist loadfile -m "not pythons"
+
+## test-pythons: `coopgraph docs` from a fresh install of the docs extra on the oldest and newest Python
+test-pythons: $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test,docs]'
+	$(BIN)/python -m pytest -m pythons tests/test_docs.py
 
 ## test-fast: the edit loop: the suite without the real servers (Oxigraph, Virtuoso, Jena) and the wheel
 test-fast: $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
-	$(BIN)/python -m pytest -n auto --dist loadfile -m "not integration and not slow"
+	$(BIN)/python -m pytest -n auto --dist loadfile -m "not integration and not slow and not pythons"
 
 lint: $(BIN)/python
 	$(BIN)/ruff check src tests benchmarks data/reference/world

@@ -1,9 +1,10 @@
 """HTML documentation of the ontology, generated with pyLODE by ``coopgraph docs``.
 
-The page is made once with this Python; the ``slow`` tests make it again in a fresh virtual environment on
-the oldest Python coopgraph supports and on the newest this machine has (``python3.M`` on PATH or a pyenv
-build), each with the ``docs`` extra as pip resolves it there: a pyLODE release that does not import on a
-newer Python shows up here, as does one that orders the page differently.
+The page is made once with this Python; the ``pythons`` tests (``make test-pythons``, run by ``.ci/run``)
+make it again in a fresh virtual environment on the oldest Python coopgraph supports and on the newest this
+machine has (``python3.M`` on PATH or a pyenv build), each with the ``docs`` extra as pip resolves it there:
+a pyLODE release that does not import on a newer Python shows up here, as does one that orders the page
+differently.
 """
 
 from __future__ import annotations
@@ -175,7 +176,7 @@ def docs_venv(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]
     return make
 
 
-@pytest.mark.slow
+@pytest.mark.pythons
 @pytest.mark.parametrize("which", ["oldest", "newest"])
 def test_docs_extra_builds_the_page(which: str, docs_venv: Callable[[str], Path], tmp_path: Path) -> None:
     bin_dir = docs_venv(which)
@@ -189,7 +190,7 @@ def test_docs_extra_builds_the_page(which: str, docs_venv: Callable[[str], Path]
     assert_own_classes_first(html.unescape((output / "index.html").read_text(encoding="utf-8")))
 
 
-@pytest.mark.slow
+@pytest.mark.pythons
 def test_a_pylode_that_does_not_import_is_named_with_its_error(
     docs_venv: Callable[[str], Path], tmp_path: Path
 ) -> None:

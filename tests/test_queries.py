@@ -20,7 +20,7 @@ import pytest
 from rdflib import RDF, RDFS, XSD, Dataset, Graph, Literal, URIRef
 from rdflib.plugins.sparql import prepareQuery
 
-from coopgraph import queries, resources, vocab
+from coopgraph import answers, queries, resources, vocab
 from coopgraph.load import GRAPH_BASE, graph_iri_for, load_shipped
 from coopgraph.stores import EmbeddedStore, normalize_results, strip_comments, to_oxigraph, with_values
 
@@ -742,8 +742,8 @@ def test_ask_queries_run(tmp_path: Path, store: EmbeddedStore) -> None:
     )
     answer = queries.run(queries.parse_file(path), {"state": "KZ"}, store)
     assert answer == {"head": {}, "boolean": True}
-    assert queries.render(answer, "table") == "yes"
-    assert queries.render(answer, "csv") == "true"
+    assert answers.render(answer, "table") == "yes"
+    assert answers.render(answer, "csv") == "true"
 
 
 # --- rendering ----------------------------------------------------------------------------------------------
@@ -764,11 +764,11 @@ SAMPLE = {
 
 
 def test_render_json_is_the_results_document() -> None:
-    assert json.loads(queries.render(SAMPLE, "json")) == SAMPLE
+    assert json.loads(answers.render(SAMPLE, "json")) == SAMPLE
 
 
 def test_render_csv_follows_the_sparql_csv_format() -> None:
-    text = queries.render(SAMPLE, "csv")
+    text = answers.render(SAMPLE, "csv")
     assert text.startswith("thing,label,count,missing\r\n")
     parsed = list(csv.reader(io.StringIO(text, newline="")))
     assert parsed == [
@@ -779,23 +779,23 @@ def test_render_csv_follows_the_sparql_csv_format() -> None:
 
 
 def test_render_tsv_follows_the_sparql_tsv_format() -> None:
-    lines = queries.render(SAMPLE, "tsv").split("\n")
+    lines = answers.render(SAMPLE, "tsv").split("\n")
     assert lines[0] == "?thing\t?label\t?count\t?missing"
     assert lines[1].split("\t") == [f"<{ID}state/SG>", '"say \\"hi\\",\\nthen\\tgo"@en', "2", ""]
     assert lines[2].split("\t") == ["_:b0", "", "", '"x"']
 
 
 def test_render_table_keeps_the_column_order() -> None:
-    text = queries.render(SAMPLE, "table")
+    text = answers.render(SAMPLE, "table")
     assert "cgid:state/SG" in text and "2 rows" in text
     assert text.index("thing") < text.index("label") < text.index("count")
     empty = {"head": {"vars": ["a", "b"]}, "results": {"bindings": []}}
-    assert queries.render(empty, "table") == "0 rows (columns: a, b)"
+    assert answers.render(empty, "table") == "0 rows (columns: a, b)"
 
 
 def test_render_rejects_unknown_formats() -> None:
     with pytest.raises(ValueError, match="unknown format"):
-        queries.render(SAMPLE, "xml")
+        answers.render(SAMPLE, "xml")
 
 
 # --- answers a person reads: one row per instrument, no echoed parameter, lists, labels, short forms -------
@@ -845,20 +845,20 @@ def test_lists_are_in_the_order_of_their_text(name: str) -> None:
     store gives: queries/README.md, "Lists in a cell")."""
     for row in expected_results(name)["results"]["bindings"]:
         for term in row.values():
-            items = queries.iri_list(term)
+            items = answers.iri_list(term)
             if items is not None:
                 assert items == sorted(set(items)), (name, term)
 
 
 def test_a_list_cell_is_told_from_text() -> None:
-    assert queries.iri_list({"type": "literal", "value": f"{ID}state/KZ {ID}state/SG"}) == [
+    assert answers.iri_list({"type": "literal", "value": f"{ID}state/KZ {ID}state/SG"}) == [
         ID + "state/KZ",
         ID + "state/SG",
     ]
     for value in ("the state SG", "", "Note: text", f"{ID}state/KZ  {ID}state/SG"):
-        assert queries.iri_list({"type": "literal", "value": value}) is None
-    assert queries.iri_list({"type": "literal", "value": ID + "x", "xml:lang": "en"}) is None
-    assert queries.iri_list({"type": "uri", "value": ID + "x"}) is None
+        assert answers.iri_list({"type": "literal", "value": value}) is None
+    assert answers.iri_list({"type": "literal", "value": ID + "x", "xml:lang": "en"}) is None
+    assert answers.iri_list({"type": "uri", "value": ID + "x"}) is None
 
 
 @pytest.mark.parametrize(
@@ -915,13 +915,13 @@ def test_labels_english_first_from_the_store(tmp_path: Path) -> None:
             ]
         },
     }
-    assert queries.labels(answer, store) == {
+    assert answers.labels(answer, store) == {
         "https://example.org/a": "A (en)",
         "https://example.org/b": "B",
         "https://example.org/c": "C (en-GB)",
         "https://example.org/d": "[bold]d[/bold]",
     }
-    table = queries.render(answer, "table", labels=queries.labels(answer, store), width=200)
+    table = answers.render(answer, "table", labels=answers.labels(answer, store), width=200)
     assert "A (en); B" in table and "[bold]d[/bold]" in table
     assert "https://example.org/e" in table  # no label, no prefix: the IRI as it is
 
@@ -950,32 +950,32 @@ WIDE = answer_of(
 
 
 def test_a_table_when_columns_fit_wrapped() -> None:
-    wide = queries.render(WIDE, "table", width=400)
+    wide = answers.render(WIDE, "table", width=400)
     assert wide.splitlines()[0].split() == ["instrument", "occasion", "day"] and "── row" not in wide
     assert max(map(len, wide.splitlines())) <= 400
-    narrow = queries.render(WIDE, "table", width=60)  # the words wrap inside their columns
+    narrow = answers.render(WIDE, "table", width=60)  # the words wrap inside their columns
     lines = narrow.splitlines()
     assert "── row" not in narrow and lines[0].split() == ["instrument", "occasion", "day"]
     assert max(map(len, lines)) <= 60 and len(lines) > 6
     assert "Singapore–Kazakhstan" in narrow  # no word is cut
-    blocks = queries.render(WIDE, "table", width=30)  # even wrapped, three columns do not fit
+    blocks = answers.render(WIDE, "table", width=30)  # even wrapped, three columns do not fit
     assert blocks.startswith("── row 1") and "── row 2" in blocks
     assert max(map(len, blocks.splitlines())) <= 30
     assert blocks.endswith("2 rows")
-    assert not queries.render(WIDE, "table", width=400, count=False).endswith("2 rows")
+    assert not answers.render(WIDE, "table", width=400, count=False).endswith("2 rows")
 
 
 def test_cells_are_text_not_markup() -> None:
     answer = answer_of({"label": ["[bold]x[/bold] [red]y[/] :smile:"], "n": ["1"]})
     for width in (200, 40):
-        text = queries.render(answer, "table", width=width, styled=True)
+        text = answers.render(answer, "table", width=width, styled=True)
         assert "[bold]x[/bold]" in text and "[red]y[/]" in text and ":smile:" in text
 
 
 def test_styles_only_when_asked() -> None:
-    assert "\x1b[" not in queries.render(WIDE, "table", width=400)
-    assert "\x1b[" not in queries.render(WIDE, "table", width=30)
-    assert "\x1b[1m" in queries.render(WIDE, "table", width=400, styled=True)
+    assert "\x1b[" not in answers.render(WIDE, "table", width=400)
+    assert "\x1b[" not in answers.render(WIDE, "table", width=30)
+    assert "\x1b[1m" in answers.render(WIDE, "table", width=400, styled=True)
 
 
 def test_a_column_repeating_the_one_before_is_shown_once() -> None:
@@ -990,7 +990,7 @@ def test_a_column_repeating_the_one_before_is_shown_once() -> None:
             ]
         },
     }
-    labelled = queries.render(answer, "table", labels={ID + "instrument/x": "Treaty X"}, width=200)
+    labelled = answers.render(answer, "table", labels={ID + "instrument/x": "Treaty X"}, width=200)
     assert "instrumentLabel" not in labelled and "Treaty X" in labelled
-    plain = queries.render(answer, "table", width=200)
+    plain = answers.render(answer, "table", width=200)
     assert "instrumentLabel" in plain and "cgid:instrument/x" in plain

@@ -440,7 +440,7 @@ def check(files: tuple[str, ...], iris: bool) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from coopgraph import queries, resources
+    from coopgraph import answers, resources
     from coopgraph.check import check as run_check
     from coopgraph.check import graph_label
 
@@ -470,7 +470,7 @@ def check(files: tuple[str, ...], iris: bool) -> None:
         count = len(report.results)
         console.print(f"[bold red]Validation: {count} result(s); the graph does not conform.[/]")
     console.print(f"\n[bold]{result.question.question}[/] (query {result.question.name})")
-    click.echo(queries.present(result.answer, "table", result.report.store, iris=iris))
+    click.echo(answers.present(result.answer, "table", result.report.store, iris=iris))
     sys.exit(EXIT_OK if report.conforms else EXIT_NONCONFORMING)
 
 
@@ -604,7 +604,7 @@ def query(
     """
     import json
 
-    from coopgraph import inputs, queries
+    from coopgraph import answers, inputs, queries
     from coopgraph.errors import CoopgraphError
     from coopgraph.stores import EmbeddedStore, loaded_graphs
 
@@ -619,7 +619,7 @@ def query(
         if output_format == "json":
             click.echo(json.dumps([q.to_json() for q in listing], indent=2, ensure_ascii=False))
         else:
-            click.echo(queries.render_listing(listing))
+            click.echo(answers.render_listing(listing))
         return
     for file in files:
         if file.lower().endswith(".rq"):
@@ -673,12 +673,12 @@ def query(
         fail(str(error))
     if "triples" in results:
         graph_format = "turtle" if output_format == "table" else output_format
-        sys.stdout.buffer.write(queries.render_graph(results["triples"], graph_format))
+        sys.stdout.buffer.write(answers.render_graph(results["triples"], graph_format))
         sys.stdout.buffer.flush()
         return
-    if output_format not in queries.FORMATS:
+    if output_format not in answers.FORMATS:
         fail(f"--format {output_format} is for a CONSTRUCT or DESCRIBE answer; use table, json, csv or tsv")
-    text = queries.present(results, output_format, store, iris=iris, quiet=quiet)
+    text = answers.present(results, output_format, store, iris=iris, quiet=quiet)
     if text or output_format != "table":
         click.echo(text, nl=output_format not in ("csv", "tsv"))
 
