@@ -7,7 +7,8 @@ the same query with the same bindings gives the same rows wherever it runs. One 
   normalized whichever store wrote them);
 - :mod:`~coopgraph.stores.embedded`: :class:`EmbeddedStore`, the graph in memory;
 - :mod:`~coopgraph.stores.remote`: :class:`RemoteStore`, the client of a SPARQL server, with each kind of
-  server's quirks in :mod:`~coopgraph.stores.flavours` (one file per kind);
+  server's quirks in :mod:`~coopgraph.stores.flavours` (one file per kind), and what keeps its credentials
+  with their origin in :mod:`~coopgraph.stores.credentials`;
 - :mod:`~coopgraph.stores.manifest`: the record a store keeps of what was loaded into it;
 - :mod:`~coopgraph.stores.upload`: :func:`load`, which validates, stages and swaps a dataset in as one change.
 
@@ -30,10 +31,10 @@ _WHERE = {
     "with_values": "sparql",
     "EmbeddedStore": "embedded",
     "solutions_json": "embedded",
-    "Auth": "remote",
+    "Auth": "credentials",
     "RemoteStore": "remote",
     "STAGING_PREFIX": "remote",
-    "redact_url": "remote",
+    "redact_url": "credentials",
     "MANIFEST_GRAPH": "manifest",
     "MERGED_PREFIX": "manifest",
     "Manifest": "manifest",
@@ -74,9 +75,10 @@ __all__ = [  # the names of _WHERE
 
 if TYPE_CHECKING:
     from coopgraph.errors import StoreError
+    from coopgraph.stores.credentials import Auth, redact_url
     from coopgraph.stores.embedded import EmbeddedStore, solutions_json
     from coopgraph.stores.manifest import MANIFEST_GRAPH, MERGED_PREFIX, Manifest, SwapInProgress
-    from coopgraph.stores.remote import STAGING_PREFIX, Auth, RemoteStore, redact_url
+    from coopgraph.stores.remote import STAGING_PREFIX, RemoteStore
     from coopgraph.stores.sparql import (
         Store,
         normalize_results,

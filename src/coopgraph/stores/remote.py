@@ -8,13 +8,11 @@ the named graphs, Virtuoso and GraphDB make it the union of everything. Where se
 client asks its :class:`~coopgraph.stores.flavours.Flavour`.
 
 Errors are :class:`~coopgraph.errors.StoreError`, whose message names the URL and the reason and never a
-secret: server text in a message is redacted first (:func:`_redact`), so that a server that echoes the
-request's headers shows no credential.
+secret: server text in a message is redacted first (:func:`~coopgraph.stores.credentials.redact`), so that
+a server that echoes the request's headers shows no credential.
 
-Credentials stay with their origin (scheme, host and port): an endpoint must be an ``http://`` or
-``https://`` URL (nothing else is opened, no ``file:``), a redirect within the endpoint's origin is followed
-with the credential, and a redirect to any other origin is refused with a :class:`StoreError` naming both
-URLs, by both HTTP clients (urllib's redirect handler, requests' response hook).
+Credentials stay with their origin (:mod:`coopgraph.stores.credentials`): only ``http://`` and ``https://``
+endpoints, redirects followed within the origin only, both HTTP clients held to it.
 """
 
 from __future__ import annotations
@@ -24,17 +22,13 @@ import contextlib
 import html
 import io
 import json
-import os
 import re
 import time
 import urllib.request
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
-from email.message import Message
 from typing import TYPE_CHECKING
-from typing import Literal as TypingLiteral
-from urllib.parse import quote, quote_plus, urljoin, urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit
 
 from rdflib import Literal, URIRef
 from rdflib.term import Identifier
@@ -44,6 +38,21 @@ from coopgraph.errors import StoreError
 from coopgraph.load import GRAPH_BASE
 from coopgraph.stores import flavours
 from coopgraph.stores import manifest as manifests
+from coopgraph.stores.credentials import (
+    Auth,
+    BearerAuth,
+    HeldToOrigin,
+    Redirected,
+    check_url,
+    hold_to_origin,
+    redact,
+    redact_url,
+    remember,
+    same_origin,
+    secret_word,
+    shown_url,
+    without_credentials,
+)
 from coopgraph.stores.manifest import MANIFEST_GRAPH, MERGED_PREFIX
 from coopgraph.stores.sparql import (
     normalize_results,
@@ -60,142 +69,22 @@ if TYPE_CHECKING:  # the remote store's libraries are imported when one is used:
     import requests
     from SPARQLWrapper import SPARQLWrapper
 
-AuthScheme = TypingLiteral["basic", "digest", "bearer"]
 USER_AGENT = f"coopgraph/{__version__}"
 STAGING_PREFIX = "urn:coopgraph:staging:"
 _UPDATE_TYPES = ("INSERT", "DELETE", "CREATE", "CLEAR", "DROP", "LOAD", "COPY", "MOVE", "ADD")
 
 
-@dataclass(frozen=True)
-class Auth:
-    """Credentials for a remote store. ``secret`` is a password (basic, digest) or a token (bearer).
-
-    ``source`` says where the secret came from (e.g. the environment variable) for error messages; the
-    secret itself is never shown, not even by ``repr``.
-    """
-
-    scheme: AuthScheme
-    secret: str = field(repr=False)
-    user: str | None = None
-    source: str | None = None
-
-    def __post_init__(self) -> None:
-        if self.scheme not in ("basic", "digest", "bearer"):
-            raise ValueError(
-                f"unknown authentication scheme {self.scheme!r}; expected basic, digest or bearer"
-            )
-        if self.scheme != "bearer" and not self.user:
-            raise ValueError(f"{self.scheme} authentication needs a user name")
-
-    @classmethod
-    def from_env(cls, scheme: AuthScheme, variable: str, user: str | None = None) -> Auth:
-        """Read the secret from the environment variable ``variable``; :class:`StoreError` if it is unset."""
-        secret = os.environ.get(variable)
-        if not secret:
-            raise StoreError(
-                f"the environment variable {variable} holding the {_secret_word(scheme)} is not set"
-            )
-        return cls(scheme, secret, user, source=f"the environment variable {variable}")
-
-
-def _secret_word(scheme: str) -> str:
-    return "token" if scheme == "bearer" else "password"
-
-
-def redact_url(url: str) -> str:
-    """The URL without any ``user:password@`` part."""
-    parts = urlsplit(url)
-    if parts.username is None and parts.password is None:
-        return url
-    host = parts.hostname or ""
-    if parts.port is not None:
-        host += f":{parts.port}"
-    return urlunsplit(parts._replace(netloc=host))
-
-
-def _origin(url: str) -> tuple[str, str, int | None] | None:
-    """The origin of a URL: scheme, host and port (the scheme's own port when none is written); ``None``
-    for a text that is no URL."""
-    try:
-        parts = urlsplit(url)
-        scheme = parts.scheme.lower()
-        port = parts.port or {"http": 80, "https": 443}.get(scheme)
-    except ValueError:
-        return None
-    return scheme, (parts.hostname or "").lower(), port
-
-
-def _same_origin(url: str, other: str) -> bool:
-    found = _origin(url)
-    return found is not None and found == _origin(other)
-
-
-def _shown(url: str) -> str:
-    """A URL for a message: without its ``user:password@`` part, kept short."""
-    with contextlib.suppress(ValueError):
-        url = redact_url(url)
-    return _detail(url, 200)
-
-
-def _check_url(url: str, what: str) -> None:
-    """:class:`StoreError` unless ``url`` is an ``http://`` or ``https://`` URL with a host."""
-    origin = _origin(url)
-    if origin is None or origin[0] not in ("http", "https") or not origin[1]:
-        raise StoreError(
-            f"the {what} {_shown(url)!r} is not an http:// or https:// URL: a store is asked over HTTP, and "
-            "coopgraph opens no other kind of URL (no file:, ftp: or data:)"
-        )
-
-
-_SECRET_FORMS: set[str] = set()  # every form of every credential a RemoteStore was given in this process
-_ECHOED = re.compile(
-    r"(?i)(\b(?:proxy-)?authorization\b[\"']?\s*[:=]\s*[\"']?)(?![\s\"']*\*\*\*)[^\r\n<]+"
-    r"|(\bdigest\s+username\s*=)[^\r\n<]+"
-)
-
-
-def _remember(auth: Auth) -> None:
-    """Note the forms a server could echo this credential in, for :func:`_redact`: the secret as it is,
-    URL-, HTML- and JSON-escaped, and for a user, ``user:secret`` and its base64 (the basic token)."""
-    secret = auth.secret
-    forms = {secret, quote(secret, safe=""), quote_plus(secret), html.escape(secret)}
-    forms.add(json.dumps(secret)[1:-1])
-    if auth.user:
-        pair = f"{auth.user}:{secret}"
-        forms.add(pair)
-        for encoding in ("utf-8", "latin-1"):  # SPARQLWrapper's basic token, and requests'
-            with contextlib.suppress(UnicodeEncodeError):
-                forms.add(base64.b64encode(pair.encode(encoding)).decode("ascii"))
-    _SECRET_FORMS.update(form for form in forms if form)
-
-
-def _redact(text: str) -> str:
-    """The text with no credential in it: every form of a secret given to a RemoteStore (:func:`_remember`),
-    and the value of an ``Authorization`` header (or a digest answer) that a server echoed, made ``***``."""
-    for form in sorted(_SECRET_FORMS, key=len, reverse=True):
-        text = text.replace(form, "***")
-    return _ECHOED.sub(lambda found: (found.group(1) or found.group(2)) + "***", text)
-
-
-def _without_credentials(headers: Message) -> Message:
-    """A copy of a response's headers with :func:`_redact` applied to each value (flavours build messages
-    from some of them)."""
-    copy = Message()
-    for name, value in headers.items():
-        copy[name] = _redact(str(value))
-    return copy
-
-
 def _detail(body: bytes | str | None, limit: int = 300) -> str:
     """The server's error text made readable: HTML tags dropped, white space collapsed, kept short; and
-    without credentials (:func:`_redact`, before it is cut short, so that no part of one is left)."""
+    without credentials (:func:`~coopgraph.stores.credentials.redact`, before it is cut short, so that no
+    part of one is left)."""
     if not body:
         return ""
-    text = _redact(body.decode("utf-8", "replace") if isinstance(body, bytes) else body)
+    text = redact(body.decode("utf-8", "replace") if isinstance(body, bytes) else body)
     if re.match(r"\s*<(!doctype|html)\b", text, re.IGNORECASE):
         text = re.sub(r"(?is)<(script|style|title|head)\b.*?</\1>", " ", text)
         text = html.unescape(re.sub(r"</?[A-Za-z][A-Za-z0-9]*(\s[^<>]*)?/?>|<![^<>]*>", " ", text))
-    text = _redact(" ".join(text.split()))
+    text = redact(" ".join(text.split()))
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -227,73 +116,6 @@ class _ProgressBody:
         after = self._data.seek(offset, whence)
         self._advance(after - before)
         return after
-
-
-class _Redirected(Exception):
-    """A redirect to another origin, refused before it is followed (turned into a :class:`StoreError`)."""
-
-    def __init__(self, target: str, code: int) -> None:
-        super().__init__(target)
-        self.target = target
-        self.code = code
-
-
-class _HeldToOrigin(urllib.request.HTTPRedirectHandler):
-    """urllib's redirect handling, kept within the origin of the request.
-
-    A redirect to another origin is refused (:class:`_Redirected`). One within it repeats the request with
-    its method, body and the store's credential (sent as an unredirected header, which urllib would drop),
-    except that a 303 asks for a GET, as HTTP says; urllib itself would turn a POST into a GET without its
-    query on a 301 or 302, and refuse it on a 307 or 308."""
-
-    def __init__(self, credential: str | None) -> None:
-        self._credential = credential
-
-    def redirect_request(
-        self,
-        req: urllib.request.Request,
-        fp: io.IOBase,
-        code: int,
-        msg: str,
-        headers: Message,
-        newurl: str,
-    ) -> urllib.request.Request | None:
-        if not _same_origin(req.full_url, newurl):
-            fp.close()
-            raise _Redirected(newurl, code)
-        if code == 303 or req.get_method() in ("GET", "HEAD"):
-            again = super().redirect_request(req, fp, code, msg, headers, newurl)
-        else:
-            again = urllib.request.Request(
-                newurl,
-                data=req.data,
-                headers=dict(req.headers),  # not the unredirected ones: Host, lengths, credentials
-                origin_req_host=req.origin_req_host,
-                unverifiable=True,
-                method=req.get_method(),
-            )
-        if again is not None and self._credential is not None:
-            again.add_unredirected_header("Authorization", self._credential)
-        return again
-
-
-def _hold_to_origin(response: requests.Response, *args: object, **kwargs: object) -> None:
-    """requests' response hook: a redirect to another origin is refused (:class:`_Redirected`) before
-    requests follows it (it would drop a basic or bearer header, but answer a digest challenge there)."""
-    if response.is_redirect:
-        target = urljoin(response.url, response.headers["Location"])
-        if not _same_origin(response.url, target):
-            response.close()
-            raise _Redirected(target, response.status_code)
-
-
-class _BearerAuth:  # requests takes any callable as auth
-    def __init__(self, token: str) -> None:
-        self._token = token
-
-    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
-        request.headers["Authorization"] = f"Bearer {self._token}"
-        return request
 
 
 class RemoteStore:
@@ -332,11 +154,11 @@ class RemoteStore:
             raise ValueError("the timeout must be a positive number of seconds")
         if all_graphs and default_graphs is not None:
             raise ValueError("give default_graphs or all_graphs, not both")
-        _check_url(endpoint, "endpoint")
+        check_url(endpoint, "endpoint")
         if update_endpoint:
-            _check_url(update_endpoint, "update endpoint")
+            check_url(update_endpoint, "update endpoint")
         if gsp_endpoint:
-            _check_url(gsp_endpoint, "Graph Store Protocol endpoint")
+            check_url(gsp_endpoint, "Graph Store Protocol endpoint")
         self.endpoint = endpoint
         self.update_endpoint = update_endpoint
         self.gsp_endpoint = gsp_endpoint
@@ -351,16 +173,16 @@ class RemoteStore:
 
         self._session = requests.Session()
         self._session.headers["User-Agent"] = USER_AGENT
-        self._session.hooks["response"].append(_hold_to_origin)
+        self._session.hooks["response"].append(hold_to_origin)
         self._opener: urllib.request.OpenerDirector | None = None
         if auth is not None:
-            _remember(auth)
+            remember(auth)
             if auth.scheme == "basic":
                 self._session.auth = requests.auth.HTTPBasicAuth(auth.user or "", auth.secret)
             elif auth.scheme == "digest":
                 self._session.auth = requests.auth.HTTPDigestAuth(auth.user or "", auth.secret)
             else:
-                self._session.auth = _BearerAuth(auth.secret)
+                self._session.auth = BearerAuth(auth.secret)
         self._digest_primed = False
 
     @property
@@ -380,19 +202,19 @@ class RemoteStore:
     # -- errors
 
     def _secret_free(self, message: str) -> str:
-        return _redact(message)
+        return redact(message)
 
     def _redirect_error(self, action: str, url: str, target: str | None, code: int) -> StoreError:
         where = f"{action} {redact_url(url)}"
-        if target and not _same_origin(url, target):
+        if target and not same_origin(url, target):
             return StoreError(
                 self._secret_free(
-                    f"{where}: the server redirects to {_shown(target)}, another origin (scheme, host or "
+                    f"{where}: the server redirects to {shown_url(target)}, another origin (scheme, host or "
                     "port); coopgraph follows a redirect only within the origin it was given, so that the "
                     "credentials and the query stay there: give that URL if it is the store you mean"
                 )
             )
-        to = f" to {_shown(target)}" if target else ""
+        to = f" to {shown_url(target)}" if target else ""
         return StoreError(
             self._secret_free(f"{where}: HTTP {code}, a redirect{to} that coopgraph does not follow")
         )
@@ -408,7 +230,7 @@ class RemoteStore:
             else:
                 source = f" read from {self.auth.source}" if self.auth.source else ""
                 who = f"user {self.auth.user!r}, " if self.auth.user else ""
-                secret = _secret_word(self.auth.scheme)
+                secret = secret_word(self.auth.scheme)
                 hint = f"the server refused the {self.auth.scheme} credentials ({who}{secret}{source})"
             message = f"{where}: 401 Unauthorized: {hint}"
         elif status == 403:
@@ -485,7 +307,7 @@ class RemoteStore:
 
     def _url_opener(self) -> urllib.request.OpenerDirector:
         """urllib's opener for the SPARQL protocol, made once: HTTP and HTTPS only (no file:, ftp: or data:
-        handler), redirects held to their origin (:class:`_HeldToOrigin`), digest answered only at the
+        handler), redirects held to their origin (:class:`HeldToOrigin`), digest answered only at the
         origins of this store's endpoints. SPARQLWrapper's own sending would put an opener with every
         handler in place for the whole process."""
         if self._opener is None:
@@ -496,7 +318,7 @@ class RemoteStore:
                 urllib.request.HTTPSHandler(),
                 urllib.request.HTTPDefaultErrorHandler(),
                 urllib.request.HTTPErrorProcessor(),
-                _HeldToOrigin(self._credential()),
+                HeldToOrigin(self._credential()),
             ]
             if self.auth is not None and self.auth.scheme == "digest":
                 passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
@@ -522,8 +344,8 @@ class RemoteStore:
             request.add_unredirected_header("Authorization", credential)
         try:
             with self._url_opener().open(request, timeout=self.timeout) as response:
-                return response.read(), _without_credentials(response.headers)
-        except _Redirected as redirect:
+                return response.read(), without_credentials(response.headers)
+        except Redirected as redirect:
             raise self._redirect_error(action, url, redirect.target, redirect.code) from None
         except HTTPError as error:
             if 300 <= error.code < 400:  # one urllib does not follow (another scheme, a loop, no Location)
@@ -592,7 +414,7 @@ class RemoteStore:
     def query_at(self, endpoint: str, sparql: str) -> dict:
         """Run a SELECT or ASK query at another endpoint of the same server, with this store's credentials
         and no dataset (a server function that only its update endpoint's user may call)."""
-        _check_url(endpoint, "endpoint")
+        check_url(endpoint, "endpoint")
         return self._select(sparql, (), endpoint)
 
     def update(self, sparql: str) -> None:
@@ -689,7 +511,7 @@ class RemoteStore:
             return self._session.request(
                 method, url, params={self.graph_param: graph}, timeout=self.timeout, **kwargs
             )
-        except _Redirected as redirect:
+        except Redirected as redirect:
             where = f"{method} graph <{graph}> at"
             raise self._redirect_error(where, url, redirect.target, redirect.code) from None
         except requests.RequestException as error:

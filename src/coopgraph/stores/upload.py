@@ -38,9 +38,10 @@ from coopgraph.cache import sha256
 from coopgraph.errors import InputError, StoreError
 from coopgraph.load import GRAPH_BASE, graph_iris, load_store
 from coopgraph.stores import manifest as manifests
+from coopgraph.stores.credentials import redact_url
 from coopgraph.stores.embedded import EmbeddedStore
 from coopgraph.stores.manifest import MERGED_PREFIX
-from coopgraph.stores.remote import STAGING_PREFIX, RemoteStore, redact_url
+from coopgraph.stores.remote import STAGING_PREFIX, RemoteStore
 from coopgraph.stores.sparql import ntriples_term
 
 
