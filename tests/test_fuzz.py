@@ -213,14 +213,22 @@ REPLIES: dict[str, tuple[int, dict[str, str], bytes]] = {
     "redirect-loop": (302, {"Location": "/redirect-loop"}, b""),
     "empty": (200, {"Content-Type": "application/sparql-results+json"}, b""),
 }
+ONE_IRI = (
+    200,
+    {"Content-Type": "application/sparql-results+json"},
+    b'{"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"type": "uri", "value": "urn:example:a"}}]}}',
+)
 
 
 class _Odd(http.server.BaseHTTPRequestHandler):
     def _answer(self) -> None:
         name = self.path.strip("/").split("?")[0]
+        asked = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         if name == "slow":
             time.sleep(6)
             status, headers, body = 200, {}, b""
+        elif name == "labels-fail":  # the answer, then an error for the labels of its things
+            status, headers, body = (500, {}, b"no") if b"prefLabel" in asked else ONE_IRI
         else:
             status, headers, body = REPLIES.get(name, (404, {}, b"no such reply"))
         self.send_response(status)
@@ -262,6 +270,24 @@ def test_an_odd_server_reply_gets_a_message(odd_server: str, tmp_path: Path, rep
     answered(done)
     assert done.returncode == 2, done.stdout[:500]
     assert done.seconds < LIMIT / 2  # the slow reply is cut at the timeout, not waited for
+
+
+def test_an_answer_whose_labels_cannot_be_fetched_is_shown_by_its_iris(
+    odd_server: str, tmp_path: Path
+) -> None:
+    done = coopgraph(
+        "query",
+        "--query",
+        "SELECT ?x WHERE { ?x ?p ?o }",
+        "--endpoint",
+        f"{odd_server}/labels-fail",
+        "--graph",
+        "urn:example:g",
+        cwd=tmp_path,
+    )
+    answered(done)
+    assert done.returncode == 0 and "urn:example:a" in done.stdout
+    assert "showing IRIs, as the labels could not be fetched" in done.stderr
 
 
 # --- random input to the readers, in-process -----------------------------------------------------------

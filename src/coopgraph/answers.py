@@ -22,6 +22,7 @@ import pyoxigraph
 from rdflib import XSD, URIRef
 
 from coopgraph import vocab
+from coopgraph.errors import StoreError
 from coopgraph.queries import CannedQuery, QueryError, rows_text
 from coopgraph.stores import Store
 
@@ -309,13 +310,19 @@ def present(
     stream: object = None,
 ) -> str:
     """The answer as ``coopgraph query`` prints it to ``stream`` (standard output by default): for ``table``,
-    the things by their labels in the graph the query ran on (one more query on ``store``) unless ``iris``,
-    styled only on a terminal, without the row count if ``quiet``; the other formats as :func:`render`."""
+    the things by their labels in the graph the query ran on (one more query on ``store``; by their IRIs,
+    with a warning, if that query fails) unless ``iris``, styled only on a terminal, without the row count
+    if ``quiet``; the other formats as :func:`render`."""
     if fmt != "table":
         return render(results, fmt)
     import sys
 
-    names = None if iris or "results" not in results else labels(results, store)
+    names = None
+    if not iris and "results" in results:
+        try:
+            names = labels(results, store)
+        except StoreError as error:  # the answer is there: show it by IRIs rather than lose it
+            LOG.warning("coopgraph: note: showing IRIs, as the labels could not be fetched (%s)", error)
     styled = styled_output(sys.stdout if stream is None else stream)
     return render(results, "table", labels=names, styled=styled, count=not quiet)
 
