@@ -519,7 +519,7 @@ def test_a_slow_service_is_cut_off_at_the_timeout(tmp_path: Path, start: Callabl
     ended = time.monotonic()
     failed(done, "federated.rq", "SERVICE", "within 1 s")
     assert len(other.seen) == 1
-    assert ended - other.seen[0].at < 1 + 2.5
+    assert ended - other.seen[0].at < 1 + 10  # cut at the timeout, not after the server's 60 s
 
 
 def test_a_slow_endpoint_running_a_service_is_cut_off_at_the_timeout(
@@ -533,4 +533,4 @@ def test_a_slow_endpoint_running_a_service_is_cut_off_at_the_timeout(
     ended = time.monotonic()
     failed(done, f"{store.url}/sparql", "within 1 s")
     assert len(store.seen) == 1 and "SERVICE" in store.seen[0].sparql
-    assert ended - store.seen[0].at < 1 + 2.5
+    assert ended - store.seen[0].at < 1 + 10  # cut at the timeout, not after the server's 60 s
