@@ -17,6 +17,7 @@ The commands run on the frozen fixture data (``COOPGRAPH_DATA``, see ``conftest.
 from __future__ import annotations
 
 import http.server
+import os
 import subprocess
 import sys
 import threading
@@ -81,6 +82,9 @@ def _corpus() -> dict[str, bytes]:
         "only a comment.ttl": b"# nothing here\n",
         "name with spaces, #hash and ?mark.ttl": utf8(EX + 'ex:a rdfs:label "x"@en .\n'),
         "-leading-dash.ttl": utf8(EX + 'ex:a rdfs:label "x"@en .\n'),
+        "[bold]brackets[x].ttl": utf8(EX + 'ex:a rdfs:label "x"@en .\n'),
+        "\ufffe-noncharacter.ttl": utf8(EX + 'ex:a rdfs:label "x"@en .\n'),
+        os.fsdecode(b"\xff-not-utf-8.ttl"): utf8(EX + 'ex:a rdfs:label "x"@en .\n'),
         "new\nline.nt": b'<http://example.org/a> <http://example.org/p> "x" .\n',
         "x" * 240 + ".ttl": utf8(EX + 'ex:a rdfs:label "x"@en .\n'),
         "no-extension": utf8(EX + 'ex:a rdfs:label "x"@en .\n'),
@@ -104,7 +108,14 @@ CASES = (
         for command in ("query", "fmt")
     ]
     + [("huge-literal.ttl", "fmt")]  # its query: test_a_huge_literal_is_cut_in_a_table_and_whole_in_json
-    + [(name, "check") for name in ("name with spaces, #hash and ?mark.ttl", "markup-and-escapes.ttl")]
+    + [
+        (name, "check")
+        for name in (
+            "name with spaces, #hash and ?mark.ttl",
+            "[bold]brackets[x].ttl",
+            "markup-and-escapes.ttl",
+        )
+    ]
 )
 
 

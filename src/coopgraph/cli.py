@@ -438,6 +438,7 @@ def check(files: tuple[str, ...], iris: bool) -> None:
     cannot be loaded.
     """
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     from coopgraph import answers, resources
@@ -455,7 +456,7 @@ def check(files: tuple[str, ...], iris: bool) -> None:
     summary = result.summary
     graphs = Table("named graph (file)", "triples", title=f"The graph: {summary.triples} triples")
     for iri, count in summary.graphs.items():
-        graphs.add_row(graph_label(iri), str(count))
+        graphs.add_row(escape(graph_label(iri)), str(count))  # a file's name is text, never markup
     console.print(graphs)
     contents = Table("kind", "count", title="What it holds")
     for kind, count in summary.contents.items():
@@ -469,7 +470,7 @@ def check(files: tuple[str, ...], iris: bool) -> None:
         console.print(report.to_text(), markup=False, highlight=False)
         count = len(report.results)
         console.print(f"[bold red]Validation: {count} result(s); the graph does not conform.[/]")
-    console.print(f"\n[bold]{result.question.question}[/] (query {result.question.name})")
+    console.print(f"\n[bold]{escape(result.question.question)}[/] (query {escape(result.question.name)})")
     click.echo(answers.present(result.answer, "table", result.report.store, iris=iris))
     sys.exit(EXIT_OK if report.conforms else EXIT_NONCONFORMING)
 
@@ -490,10 +491,12 @@ def _verbosity(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
     if value and param.name == "verbose":
         import logging
 
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("coopgraph: %(message)s"))
         logger = logging.getLogger("coopgraph")
-        logger.addHandler(handler)
+        if not any(getattr(each, "coopgraph_verbose", False) for each in logger.handlers):  # once a process
+            handler = logging.StreamHandler(sys.stderr)
+            handler.setFormatter(logging.Formatter("coopgraph: %(message)s"))
+            handler.coopgraph_verbose = True  # type: ignore[attr-defined]
+            logger.addHandler(handler)
         logger.setLevel(logging.INFO)
     return value
 

@@ -102,16 +102,38 @@ def graph_iris(paths: Iterable[str | Path]) -> list[URIRef]:
             relative = path.relative_to(root)
         else:
             relative = Path("user") / path.name
-        found.append(URIRef(GRAPH_BASE + _IRI_UNSAFE.sub(_escaped, relative.with_suffix("").as_posix())))
+        found.append(URIRef(GRAPH_BASE + _iri_path(relative.with_suffix("").as_posix())))
     return found
 
 
-#: what a file's name may hold that an IRI may not (or that would end its path: ``#``, ``?``), and ``%``
-_IRI_UNSAFE = re.compile(r'[\x00-\x20<>"{}|^`\\%#?\x7f]')
+#: a file's path as it stands in a graph IRI unchanged: the unreserved and sub-delimiter characters, ``:``,
+#: ``@``, ``/`` (RFC 3987's ipchar), and no ``%`` (an escape of its own); anything else is checked one by one
+_IRI_SAFE = re.compile(r"[A-Za-z0-9\-._~!$&'()*+,;=:@/]*")
 
 
-def _escaped(match: re.Match) -> str:
-    return "".join(f"%{byte:02X}" for byte in match[0].encode("utf-8"))
+def _ucschar(code: int) -> bool:
+    """Whether RFC 3987 lets the character stand in an IRI as it is (a non-ASCII letter, say)."""
+    if 0xA0 <= code <= 0xD7FF or 0xF900 <= code <= 0xFDCF or 0xFDF0 <= code <= 0xFFEF:
+        return True
+    return 0x10000 <= code <= 0xEFFFD and (code & 0xFFFF) < 0xFFFE
+
+
+def _iri_path(text: str) -> str:
+    """A file's path for a graph IRI: each character an IRI may not hold (a space, ``#``, ``[``, a
+    noncharacter, a byte that is not UTF-8 in the file's name) percent-escaped as its UTF-8 bytes."""
+    if _IRI_SAFE.fullmatch(text):
+        return text
+    out = []
+    for character in text:
+        if _IRI_SAFE.fullmatch(character) or _ucschar(ord(character)):
+            out.append(character)
+            continue
+        try:
+            data = character.encode("utf-8", "surrogateescape")  # a byte of a name that is not UTF-8
+        except UnicodeEncodeError:
+            data = character.encode("utf-8", "surrogatepass")
+        out.append("".join(f"%{byte:02X}" for byte in data))
+    return "".join(out)
 
 
 class _PrefixesLater:
