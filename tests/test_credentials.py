@@ -15,7 +15,6 @@ import os
 import re
 import secrets
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -24,7 +23,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+import commands
 import pytest
+from commands import failed
 
 from coopgraph import resources
 from coopgraph.stores import Auth, RemoteStore, StoreError
@@ -233,18 +234,9 @@ def start() -> Iterator[Callable[..., Server]]:
 
 
 def coopgraph(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """Run ``python -m coopgraph ARGS`` with the test's secret in its environment; never a traceback."""
+    """Run the command with the test's secret in its environment (and ``env`` over it)."""
     environment = {**os.environ, SECRET_ENV: SECRET, "NO_PROXY": "127.0.0.1", "no_proxy": "127.0.0.1"}
-    done = subprocess.run(
-        [sys.executable, "-m", "coopgraph", *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-        env={**environment, **(env or {})},
-    )
-    assert "Traceback" not in done.stderr, done.stderr
-    return done
+    return commands.coopgraph(*args, env={**environment, **(env or {})})
 
 
 def auth_args(scheme: str) -> list[str]:
@@ -254,13 +246,6 @@ def auth_args(scheme: str) -> list[str]:
 
 def auth_env(scheme: str) -> dict[str, str]:
     return {SECRET_ENV: TOKEN if scheme == "bearer" else SECRET}
-
-
-def failed(done: subprocess.CompletedProcess[str], *words: str) -> None:
-    assert done.returncode == 2, (done.returncode, done.stdout, done.stderr)
-    assert done.stdout == ""
-    for word in words:
-        assert word in done.stderr, done.stderr
 
 
 def shows_no_credential(text: str, seen: list[Seen]) -> None:

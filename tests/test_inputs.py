@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from commands import coopgraph, failed
 from rdflib import Dataset, Graph
 
 from coopgraph import load
@@ -21,27 +21,6 @@ STATE = "https://w3id.org/coopgraph/id/state/SG"
 SYNTAXES = {"nt": "nt", "nq": "nquads", "trig": "trig", "jsonld": "json-ld", "rdf": "xml", "owl": "xml"}
 
 pytestmark = pytest.mark.usefixtures("fixture_data")
-
-
-def coopgraph(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
-    """Run ``python -m coopgraph ARGS`` (``stdin`` piped in, else none); a traceback is always a failure."""
-    done = subprocess.run(
-        [sys.executable, "-m", "coopgraph", *args],
-        input=stdin if stdin is not None else b"",
-        capture_output=True,
-        timeout=300,
-        check=False,
-    )
-    out = subprocess.CompletedProcess(done.args, done.returncode, done.stdout.decode(), done.stderr.decode())
-    assert "Traceback" not in out.stderr, out.stderr
-    return out
-
-
-def failed(done: subprocess.CompletedProcess[str], *words: str) -> None:
-    assert done.returncode == 2, (done.returncode, done.stdout, done.stderr)
-    assert done.stdout == ""
-    for word in words:
-        assert word in done.stderr, done.stderr
 
 
 def results(done: subprocess.CompletedProcess[str], given: str | None = None) -> set[tuple]:

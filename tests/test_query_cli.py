@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from commands import coopgraph, failed
 
 from coopgraph import queries, resources
 from coopgraph.stores import RemoteStore, load
@@ -29,34 +30,6 @@ AGREEMENT = Path(__file__).parent / "shapes" / "adding_an_agreement_PASS.ttl"  #
 ID = "https://w3id.org/coopgraph/id/"
 
 pytestmark = pytest.mark.usefixtures("fixture_data")
-
-
-def coopgraph(
-    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    """Run ``python -m coopgraph ARGS`` and return what it did; a traceback is always a failure.
-
-    The output is decoded as it is, so the CRLF line ends of the CSV format stay visible.
-    """
-    done = subprocess.run(
-        [sys.executable, "-m", "coopgraph", *args],
-        capture_output=True,
-        timeout=300,
-        check=False,
-        cwd=cwd,
-        env=env,
-    )
-    out = subprocess.CompletedProcess(done.args, done.returncode, done.stdout.decode(), done.stderr.decode())
-    assert "Traceback" not in out.stderr, out.stderr
-    return out
-
-
-def failed(done: subprocess.CompletedProcess[str], *words: str) -> None:
-    """Exit 2 with one clear message on stderr and nothing on stdout."""
-    assert done.returncode == 2, (done.returncode, done.stdout, done.stderr)
-    assert done.stdout == ""
-    for word in words:
-        assert word in done.stderr, done.stderr
 
 
 def expected(name: str) -> dict:
