@@ -171,6 +171,11 @@ def _mentions_this(expression) -> bool:
     return False
 
 
+def is_sub_select(node: object) -> bool:
+    """Whether an algebra node is a sub-select (rdflib writes a VALUES block as a ``ToMultiSet`` too)."""
+    return isinstance(node, CompValue) and node.name == "ToMultiSet" and node.p.name != "values"
+
+
 def _projected(node: CompValue) -> CompValue:
     """A sub-select without the list of variables it projects (the first Project below it)."""
     if node.name == "Project":
@@ -220,7 +225,7 @@ def _read_this_bound(query: str) -> bool:
         if not isinstance(node, CompValue):
             return True
         name = node.name
-        if name == "ToMultiSet" and node.p.name != "values":  # a sub-select (not a VALUES block)
+        if is_sub_select(node):
             if focus:  # one that projects ?this only (SHACL asks it to) is left as it is by pre-binding
                 return not _mentions_this(_projected(node))
             focus.append(node)

@@ -44,7 +44,7 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Literal, Node, Variable
 
 from coopgraph import __version__, cache, load
-from coopgraph.engine import Constraint, Row, from_oxigraph, run
+from coopgraph.engine import Constraint, Row, from_oxigraph, is_sub_select, run
 
 #: the named graph holding every triple the new files add, while they are validated
 ADDED = "urn:coopgraph:added"
@@ -290,7 +290,7 @@ def _variables(node, skip=None) -> set[Variable]:
 def _sub_selects(node) -> list[CompValue]:
     if not isinstance(node, CompValue):
         return []
-    found = [node] if node.name == "ToMultiSet" and node.p.name != "values" else []  # not a VALUES block
+    found = [node] if is_sub_select(node) else []
     return found + [each for key in ("p", "p1", "p2") for each in _sub_selects(node.get(key))]
 
 

@@ -322,10 +322,11 @@ def parse_file(path: str | Path, dataset: Dataset | None = None) -> Graph:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
         raise LoadError(str(path), None, None, f"not UTF-8 text ({error.reason})") from None
+    data = text.encode("utf-8")
     if oxi_format == _RDF.RDF_XML:
-        _refuse_unbounded_entities(path, text.encode("utf-8"))
+        _refuse_unbounded_entities(path, data)
     dataset = dataset if dataset is not None else Dataset()
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    digest = hashlib.sha256(data).hexdigest()
     key = (str(path.resolve()), str(graph_iri_for(path)), rdflib_format, digest)
     with _PARSED_LOCK:
         graph = _PARSED.get(key)

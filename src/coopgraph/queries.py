@@ -482,9 +482,10 @@ def run(
         if not service:
             raise
         raise StoreError(f"{where}: the query's SERVICE call failed: {error}") from None
-    LOG.info("query %s (%s)", query.name, where)
-    LOG.info("asked %s", describe_store(store))
-    LOG.info("answered in %.3f s%s", time.perf_counter() - started, _counted(results))
+    if LOG.isEnabledFor(logging.INFO):  # --verbose: describing the store lists its graphs, not for every run
+        LOG.info("query %s (%s)", query.name, where)
+        LOG.info("asked %s", describe_store(store))
+        LOG.info("answered in %.3f s%s", time.perf_counter() - started, _counted(results))
     return without_parameters(results, bindings)
 
 

@@ -178,9 +178,9 @@ class _PreparedQueryGraph(Graph):
         )
 
 
-def shapes_graph() -> Graph:
-    """The shipped shapes (``shapes/*.ttl``) in one graph."""
-    return load.union_graph(load.load_files(resources.shipped_files("shapes")))
+def shapes_graph(files: Iterable[Path] | None = None) -> Graph:
+    """The shapes of ``files`` in one graph; by default the shipped shapes (``shapes/*.ttl``)."""
+    return load.union_graph(load.load_files(resources.shipped_files("shapes") if files is None else files))
 
 
 def compile_constraints(shapes: Graph) -> list[engine.Constraint]:
@@ -413,7 +413,7 @@ def validate(
     sources = sources or (
         Path(os.environ["COOPGRAPH_SOURCES"]) if os.environ.get("COOPGRAPH_SOURCES") else None
     )
-    shapes = shapes_graph() if shapes_files is None else load.union_graph(load.load_files(shapes_files))
+    shapes = shapes_graph(shapes_files)
     if reference or sources is not None:
         # rdflib's graph is needed: pySHACL runs on it, and local source texts are read from it
         dataset = load.load_files(paths)
