@@ -77,6 +77,23 @@ def test_substitution_and_values_block_give_the_same_rows(sample: EmbeddedStore,
     assert len(sample.query(query, bindings)["results"]["bindings"]) == 1
 
 
+@pytest.mark.parametrize(
+    "template",
+    [
+        "CONSTRUCT { ?s rdfs:label ?label } WHERE { ?s rdfs:label ?label }",
+        "CONSTRUCT { ?s rdfs:label ?label . } # { not a group\n WHERE { ?s rdfs:label ?label } ORDER BY ?s",
+        "CONSTRUCT WHERE { ?s rdfs:label ?label }",
+    ],
+)
+def test_a_construct_query_is_bound_in_its_where_group_not_its_template(
+    sample: EmbeddedStore, template: str
+) -> None:
+    slug = sorted(HOSTILE)[0]
+    rewritten = with_values(PREFIXES + template, {"label": Literal(HOSTILE[slug])})
+    triples = list(sample.store.query(rewritten))
+    assert [triple.subject.value for triple in triples] == [EX + slug]
+
+
 def test_values_block_writes_each_term_in_escaped_ntriples_form() -> None:
     block = values_block({"s": URIRef(EX + "a"), "label": Literal('} "x"\n', lang="en"), "n": Literal(3)})
     assert block == (

@@ -931,3 +931,114 @@ def new_instrument(**options: object) -> None:
     click.echo("     (check the legal status, not stated, and the notes on who signed for whom)")
     click.echo(f"  2. coopgraph validate {path}")
     click.echo(f"  3. coopgraph fmt {path}")
+
+
+# --- coopgraph serve: a SPARQL endpoint and pages -----------------------------------------------------------
+
+
+class _Stopped(Exception):
+    """SIGTERM arrived: stop serving and clean up, as for Ctrl-C."""
+
+
+def _stop_on_sigterm(signum: int, frame: object) -> None:
+    raise _Stopped
+
+
+@main.command()
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=str))
+@click.option("--no-shipped", is_flag=True, help="Serve FILES alone, without the shipped graph.")
+@_input_format_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="0: any free port."
+)
+@click.option(
+    "--query-limit",
+    type=click.FloatRange(min=0.1),
+    default=10.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="How long a query may run: past it the client gets 503 and the query is cancelled.",
+)
+@click.option(
+    "--result-limit",
+    type=click.IntRange(min=1),
+    default=10_000_000,
+    show_default=True,
+    metavar="BYTES",
+    help="The largest answer the endpoint sends (422 past it, asking for LIMIT).",
+)
+@click.option(
+    "--cors",
+    "cors",
+    multiple=True,
+    metavar="ORIGIN",
+    help="Let web pages from this origin (https://example.org, or * for any) call the server; repeatable. "
+    "Default: none.",
+)
+def serve(
+    files: tuple[str, ...],
+    no_shipped: bool,
+    input_format: str | None,
+    host: str,
+    port: int,
+    query_limit: float,
+    result_limit: int,
+    cors: tuple[str, ...],
+) -> None:
+    """Serve the graph (plus FILES) over HTTP: a SPARQL 1.1 endpoint at /sparql and pages to read.
+
+    \b
+    coopgraph serve                        # http://127.0.0.1:8000/
+    coopgraph serve my-agreement.ttl --port 8080
+    coopgraph serve --no-shipped mine.ttl --cors https://example.org
+
+    The graph is loaded when the command starts (bad FILES: exit 2 with file:line) into a temporary
+    on-disk store that Oxigraph's read-only server answers queries on, from a private 127.0.0.1 port; the
+    endpoint in front of it is read-only (updates get 403), refuses SERVICE (403), stops a query that runs
+    past --query-limit (503) and refuses an answer larger than --result-limit (422). Listens on 127.0.0.1
+    unless --host says otherwise. Ctrl-C or SIGTERM stops both servers and removes the store. Needs the
+    serve extra: pip install 'coopgraph[serve]'.
+    """
+    import signal
+
+    from coopgraph import inputs
+    from coopgraph import serve as serving
+
+    serving.require()  # ServeUnavailable: exit 2 with the pip command (_Group)
+    from coopgraph.serve.app import Settings, build_app, listening_socket, run, url_of
+    from coopgraph.serve.upstream import Upstream
+    from coopgraph.stores import RemoteStore
+
+    if no_shipped and not files:
+        fail("--no-shipped serves FILES alone: give FILES")
+    if inputs.STDIN in files:
+        fail("serve reads FILES when it starts and keeps serving them: give a file, not - (standard input)")
+    previous = signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    try:
+        with (
+            listening_socket(host, port) as sock,  # first: a port in use is said before the graph is loaded
+            inputs.opened(files, input_format) as paths,
+            Upstream(paths, shipped=not no_shipped, query_limit_s=query_limit) as upstream,
+        ):
+            settings = Settings(
+                upstream_query_url=upstream.query_url,
+                query_limit_s=query_limit,
+                result_limit_bytes=result_limit,
+                cors_origins=cors,
+            )
+            # the pages ask through the endpoint too, so that their queries have its limits and watchdog
+            url = url_of(sock)
+            local = f"{url_of(sock, local=True)}/sparql"
+            store = RemoteStore(local, default_graphs=[], timeout=query_limit + 5.0, flavour="standard")
+            click.echo(
+                f"coopgraph: serving {upstream.triples} triples at {url}/ (SPARQL endpoint {url}/sparql); "
+                "Ctrl-C stops"
+            )
+            sys.stdout.flush()
+            run(build_app(store, settings, upstream=upstream), sock, grace_s=query_limit + 1)
+    except (KeyboardInterrupt, _Stopped):
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    click.echo("coopgraph: stopped")

@@ -210,17 +210,35 @@ def _group_start(query: str, after: int) -> int:
     raise ValueError("the query has no WHERE group to bind values in")
 
 
+def _group_end(query: str, start: int) -> int:
+    """The position of the ``}`` that closes the group opened at ``start``."""
+    depth = 0
+    for position, ch in _structure(query):
+        if position < start or ch not in "{}":
+            continue
+        depth += 1 if ch == "{" else -1
+        if depth == 0:
+            return position
+    raise ValueError("the query has a group that is never closed")
+
+
 def with_values(query: str, bindings: Mapping[str, Identifier]) -> str:
     """The query with a ``VALUES`` block for ``bindings`` as the first element of its WHERE group.
 
     The WHERE group is the first ``{`` outside parentheses (a SELECT expression may hold ``EXISTS {…}``),
-    comments, strings and IRIs. When that group is a sub-select, the block goes into the sub-select's own
-    WHERE group, where its variables are in scope.
+    comments, strings and IRIs — past a CONSTRUCT's template. When that group is a sub-select, the block goes
+    into the sub-select's own WHERE group, where its variables are in scope. ``CONSTRUCT WHERE { … }``, whose
+    group may hold triple patterns only, gets the block as the query's closing VALUES clause instead.
     """
     if not bindings:
         return query
     block = values_block(bindings)
     start = _group_start(query, 0)
+    head = strip_comments(query[:start])
+    if re.search(r"\bconstruct\s+where\s*$", head, re.IGNORECASE):
+        return f"{query}\n{block}"
+    if re.search(r"\bconstruct\s*$", head, re.IGNORECASE):
+        start = _group_start(query, _group_end(query, start) + 1)
     while re.match(r"select\b", query[_skip_blank(query, start + 1) :], re.IGNORECASE):
         start = _group_start(query, start + 1)
     return f"{query[: start + 1]} {block} {query[start + 1 :]}"
