@@ -37,6 +37,7 @@ from serve_server import FIXTURE_DATA, output_of, start_serve, stop
 from SPARQLWrapper import JSON, POST, POSTDIRECTLY, TURTLE, URLENCODED, SPARQLWrapper
 
 from coopgraph.load import graph_iri_for
+from coopgraph.serve.upstream import FOLDER_PREFIX, OWNER, remove_stale_folders
 
 SAMPLE = Path(__file__).parent / "integration" / "fixtures" / "sample.ttl"
 MALFORMED = Path(__file__).parent / "integration" / "fixtures" / "malformed.ttl"
@@ -618,5 +619,21 @@ def test_a_killed_command_takes_its_engine_down() -> None:
         process.wait()
         try:
             assert _gone(engine, 5), "the oxigraph server outlived the command"
+            assert folder.is_dir()  # a killed command cannot clean up after itself: the next one does
+            assert folder in remove_stale_folders(str(folder.parent))
+            assert not folder.exists()
         finally:
-            shutil.rmtree(folder, ignore_errors=True)  # a killed command cannot clean up after itself
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_only_the_folders_of_commands_gone_are_removed(tmp_path: Path) -> None:
+    live, gone, other = (tmp_path / f"{FOLDER_PREFIX}{name}" for name in ("live", "gone", "other"))
+    for folder in (live, gone, other):
+        folder.mkdir()
+    (live / OWNER).write_text(str(os.getpid()))
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    (gone / OWNER).write_text(str(dead.pid))
+    (other / OWNER).write_text("not a pid")
+    assert remove_stale_folders(str(tmp_path)) == [gone]
+    assert live.is_dir() and other.is_dir() and not gone.exists()

@@ -29,6 +29,7 @@ import json
 import logging
 import time
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
@@ -43,6 +44,8 @@ if TYPE_CHECKING:
     from coopgraph.serve.upstream import Upstream
 
 log = logging.getLogger("coopgraph.serve")
+#: the threads that read queries for a SERVICE clause
+CHECKS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="coopgraph-check")
 
 #: what Oxigraph writes at the end of an answer it cancelled at its time limit (after a 200 status)
 CANCELLED = b"The SPARQL operation has been cancelled"
@@ -450,7 +453,9 @@ def routes(settings: Settings, upstream: Upstream | None = None) -> tuple[list[R
                     return RedirectResponse(page, status_code=303, headers={"Vary": "Accept"})
                 graphs = await named_graphs(engine, settings) if engine.query_url else []
                 return service_description(request, settings, graphs)
-            refuse_service(query)  # not in a worker thread: page requests wait in those for this endpoint
+            # rdflib's parse takes a while on a long query: off the event loop, in a pool of its own (the
+            # worker threads may all be held by page requests waiting for this endpoint)
+            await asyncio.get_running_loop().run_in_executor(CHECKS, refuse_service, query)
             return await ask_engine(engine, settings, fields, accept_header(request))
         except Refused as refused:
             return plain(refused.status, refused.message)

@@ -6,7 +6,8 @@ folder from the files (the shipped graph and extra files, or the extra files onl
 ``oxigraph serve-read-only`` on it on a free port of 127.0.0.1, and waits until it answers. On exit it
 stops the server and removes the folder. The server is also stopped when this process dies without
 cleaning up (``PR_SET_PDEATHSIG`` on Linux: the kernel sends it SIGTERM), so no engine outlives the
-command; the folder of a process killed so stays in the temporary directory (``coopgraph-serve-*``).
+command; the folder of a process killed so stays in the temporary directory (``coopgraph-serve-*``)
+until the next ``coopgraph serve`` removes it (:func:`remove_stale_folders`).
 :meth:`Upstream.respawn` kills the engine and starts it again on the same store and port, for the
 endpoint's watchdog (:class:`coopgraph.serve.endpoint.Engine`).
 
@@ -109,15 +110,51 @@ def build_store(folder: Path, files: Sequence[str | Path], *, shipped: bool = Tr
         paths = [*base, *extra]
     if not paths:
         raise UpstreamError("nothing to serve: give FILES, or leave out --no-shipped")
+    # Loaded in memory first, then written to disk in one bulk load: file by file into the on-disk store,
+    # each file's bulk load and the merge's update cost a write to disk apiece (at 100,000 triples in 353
+    # files: 41 s, against 2.4 s so).
+    memory = load.load_store(paths)
+    dump = folder.parent / "store.nq"
+    memory.dump(output=str(dump), format=pyoxigraph.RdfFormat.N_QUADS)
+    del memory
     store = pyoxigraph.Store(str(folder))
     try:
-        load.load_store(paths, store)
+        store.bulk_load(path=str(dump), format=pyoxigraph.RdfFormat.N_QUADS)
+        dump.unlink()
         store.optimize()
         store.flush()
         solution = next(iter(store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))  # type: ignore[call-overload]
         return int(solution["n"].value)
     finally:
         del store  # the read-only server must not open a store another process holds open
+
+
+FOLDER_PREFIX = "coopgraph-serve-"
+#: the file of a store's folder that holds the PID of the command that made it
+OWNER = "owner.pid"
+
+
+def remove_stale_folders(where: str | None = None) -> list[Path]:
+    """Remove the store folders that commands killed without cleaning up (SIGKILL) left behind: those of
+    this user, in the temporary directory, whose owner process is gone. Returns the folders removed."""
+    removed = []
+    for folder in Path(where or tempfile.gettempdir()).glob(f"{FOLDER_PREFIX}*"):
+        try:
+            if folder.stat().st_uid != os.getuid():
+                continue
+            pid = int((folder / OWNER).read_text(encoding="ascii"))
+        except (OSError, ValueError):
+            continue  # not ours, being made, or not a folder of this kind
+        try:
+            os.kill(pid, 0)
+            continue  # its command still runs
+        except ProcessLookupError:
+            pass
+        except PermissionError:
+            continue  # a process of another user holds that PID now
+        shutil.rmtree(folder, ignore_errors=True)
+        removed.append(folder)
+    return removed
 
 
 class Upstream:
@@ -165,8 +202,10 @@ class Upstream:
 
     def __enter__(self) -> Upstream:
         binary = oxigraph_binary()
-        self.folder = Path(tempfile.mkdtemp(prefix="coopgraph-serve-"))
+        remove_stale_folders()
+        self.folder = Path(tempfile.mkdtemp(prefix=FOLDER_PREFIX))
         try:
+            (self.folder / OWNER).write_text(str(os.getpid()), encoding="ascii")
             self.triples = build_store(self.folder / "store", self.files, shipped=self.shipped)
             self._start(binary)
         except BaseException:
