@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 
 PREFIXES = {
     "cg": "https://w3id.org/coopgraph/ontology#",
@@ -38,16 +38,21 @@ PREFIXES = {
             "claim-kind",
             "cooperation-form",
             "assistance-form",
+            "authority-role",
+            "condition",
             "crime-type",
             "designation",
             "event",
             "evidence",
             "framework",
             "instrument",
+            "interval",
             "legal-status",
             "person",
             "place",
             "post",
+            "registration",
+            "registry",
             "source",
             "source-kind",
             "state",
@@ -192,6 +197,16 @@ def _other_state(ctx: dict) -> str:
     """A state that is neither party (drawn from the reference data's list, deterministically)."""
     parties = {ctx["a"].code, ctx["b"].code}
     return "state:" + next(code for code, _ in ctx["ref"].states if code not in parties)
+
+
+def _events_of(doc: Doc, party: str) -> list[dict]:
+    """The lifecycle events the generator drew for ``party``, which a mutation makes no party: each now
+    concerns a state that is not a party of its instrument."""
+    return [
+        row(node.subject, "cg:forParty", party, "InstrumentEvent-partyOfInstrument", "SPARQL")
+        for node in doc.nodes.values()
+        if party in node.props.get("cg:forParty", ())
+    ]
 
 
 # --- instruments ---------------------------------------------------------------------------------------
@@ -1427,6 +1442,7 @@ def _one_party(doc: Doc, ctx: dict) -> list[dict]:
     return [
         row(ctx["inst"], "cg:hasParty", None, "BilateralInstrument-hasParty", "MinCount"),
         row(ctx["sig_b"], "cg:signedFor", party, "Signature-signedForParty", "SPARQL"),  # b is no party now
+        *_events_of(doc, party),
     ]
 
 
@@ -1440,7 +1456,745 @@ def _one_state(doc: Doc, ctx: dict) -> list[dict]:
         row(ctx["inst"], "cg:hasParty", body, "BilateralInstrument-twoStates", "SPARQL"),
         row(ctx["sig_b"], "cg:signedFor", party, "Signature-signedForParty", "SPARQL"),
         row(ctx["inst"], "cg:hasParty", body, "Instrument-signatureForEachParty", "SPARQL", WARNING),
+        *_events_of(doc, party),
     ]
+
+
+# --- the lifecycle of an instrument ----------------------------------------------------------------------
+#
+# These kinds first give the instrument every kind of lifecycle step (``ctx["lifecycle"]()``, the generator's
+# build_lifecycle with ``full``): party a ratifies on a day, party b accepts in a month, the instrument
+# enters into force (as a whole and for a) after its condition's thirty days, a makes a reservation and
+# designates its central authority, b a declaration, the instrument is registered with the United Nations,
+# a denounces it and it terminates. Each node's evidence names its statements: an edit restates them there
+# (:func:`_restate`), so that only the constraint aimed at is broken.
+
+WHEN = "(cg:onDate|cg:withinInterval)"
+
+
+def _restate(doc: Doc, lc: dict, subject: str, prop: str, remove=(), add=()) -> None:
+    """Change the values of one property of a lifecycle node, and name the node's statements in its
+    evidence as they now are."""
+    props = doc[subject].props
+    values = props.setdefault(prop, [])
+    for value in remove:
+        values.remove(value)
+    values += [value for value in add if value not in values]
+    if not values:
+        del props[prop]
+    stated = {p: vs for p, vs in props.items() if p not in ("rdfs:label", "cg:hasEvidence")}
+    evidence = doc[lc["ev"][subject]].props
+    evidence["cg:aboutProperty"] = list(stated)
+    evidence["cg:aboutValue"] = list(dict.fromkeys(v for vs in stated.values() for v in vs))
+
+
+def _also(doc: Doc, node: str, evidence: str, prop: str, value: str) -> None:
+    """State one more value on a node that is not a lifecycle node, with its evidence."""
+    doc[node].props.setdefault(prop, []).append(value)
+    about = doc[evidence].props
+    if prop not in about["cg:aboutProperty"]:
+        about["cg:aboutProperty"].append(prop)
+    if value not in about["cg:aboutValue"]:
+        about["cg:aboutValue"].append(value)
+
+
+def _unstate(doc: Doc, ctx: dict, lc: dict, prop: str) -> str:
+    """Take away a statement of the instrument that has an evidence of its own, and that evidence."""
+    props = doc[ctx["inst"]].props
+    value = props.pop(prop)[0]
+    evidence = lc["ev"][f"{ctx['inst']} {prop}"]
+    props["cg:hasEvidence"].remove(evidence)
+    doc.remove(evidence)
+    return value
+
+
+def _day(doc: Doc, subject: str) -> date:
+    return date.fromisoformat(doc[subject].props["cg:onDate"][0][1:11])
+
+
+def _redate(doc: Doc, lc: dict, subject: str, day: date) -> str:
+    new = f'"{day}"^^xsd:date'
+    _restate(doc, lc, subject, "cg:onDate", doc[subject].props["cg:onDate"], [new])
+    return new
+
+
+def _interval(doc: Doc, ctx: dict, start: date, end: date) -> str:
+    interval = f"interval:{ctx['slug']}-{start}--{end}"
+    doc.add(
+        Node(
+            interval,
+            "cg:DateInterval",
+            {
+                "rdfs:label": [lit_en(f"{start} to {end}")],
+                "cg:intervalStart": [f'"{start}"^^xsd:date'],
+                "cg:intervalEnd": [f'"{end}"^^xsd:date'],
+            },
+        )
+    )
+    return interval
+
+
+def _last(doc: Doc, subject: str, prop: str) -> str:
+    """The value a count result names when one file gives them all: the greatest in N-Triples form."""
+    return max(doc[subject].props[prop], key=full)
+
+
+def _consent_a(ctx: dict, lc: dict) -> str:
+    return lc[f"consent-{ctx['a'].code}"]
+
+
+@kind("consent-before-signature", "ConsentToBeBound-notBeforeSignature", "SPARQL")
+def _consent_early(doc: Doc, ctx: dict) -> list[dict]:
+    lc = ctx["lifecycle"]()
+    consent = _consent_a(ctx, lc)
+    new = _redate(doc, lc, consent, ctx["day"] - timedelta(days=10))
+    return [row(consent, WHEN, new, "ConsentToBeBound-notBeforeSignature", "SPARQL")]
+
+
+@kind("in-force-before-consent", "EntryIntoForce-notBeforeConsent", "SPARQL")
+def _in_force_early(doc: Doc, ctx: dict) -> list[dict]:
+    lc = ctx["lifecycle"]()
+    eif = lc[f"eif-{ctx['a'].code}"]  # after the signing still: the consent is 30 days or more after it
+    new = _redate(doc, lc, eif, _day(doc, _consent_a(ctx, lc)) - timedelta(days=1))
+    return [row(eif, WHEN, new, "EntryIntoForce-notBeforeConsent", "SPARQL")]
+
+
+@kind("in-force-before-signing", "EntryIntoForce-onDate", "SPARQL")
+def _in_force_unsigned(doc: Doc, ctx: dict) -> list[dict]:
+    lc = ctx["lifecycle"]()
+    new = _redate(doc, lc, lc["eif"], ctx["day"] - timedelta(days=1))
+    return [row(lc["eif"], "cg:onDate", new, "EntryIntoForce-onDate", "SPARQL")]
+
+
+@kind("in-force-in-an-interval-before-signing", "EntryIntoForce-withinInterval", "SPARQL")
+def _in_force_interval(doc: Doc, ctx: dict) -> list[dict]:
+    lc = ctx["lifecycle"]()
+    interval = _interval(doc, ctx, ctx["day"] - timedelta(days=40), ctx["day"] - timedelta(days=10))
+    _restate(doc, lc, lc["eif"], "cg:onDate", doc[lc["eif"]].props["cg:onDate"])
+    _restate(doc, lc, lc["eif"], "cg:withinInterval", add=[interval])
+    return [row(lc["eif"], "cg:withinInterval", interval, "EntryIntoForce-withinInterval", "SPARQL")]
+
+
+@kind("denunciation-before-consent", "EndingEvent-notBeforeConsent", "SPARQL")
+def _denounced_early(doc: Doc, ctx: dict) -> list[dict]:
+    lc = ctx["lifecycle"]()
+    new = _redate(doc, lc, lc["denunciation"], _day(doc, _consent_a(ctx, lc)) - timedelta(days=1))
+    return [row(lc["denunciation"], WHEN, new, "EndingEvent-notBeforeConsent", "SPARQL")]
+
+
+@kind("consent-undated", "LifecycleEvent-when", "MinCount")
+def _consent_undated(doc: Doc, ctx: dict) -> list[dict]:
+    lc = ctx["lifecycle"]()
+    consent = _consent_a(ctx, lc)
+    _restate(doc, lc, consent, "cg:onDate", doc[consent].props["cg:onDate"])
+    return [row(consent, WHEN, None, "LifecycleEvent-when", "MinCount")]
+
+
+@kind("consent-dated-twice", "LifecycleEvent-when", "MaxCount")
+def _consent_twice(doc: Doc, ctx: dict) -> list[dict]:
+    lc = ctx["lifecycle"]()
+    consent = _consent_a(ctx, lc)
+    day = _day(doc, consent)
+    _restate(doc, lc, consent, "cg:withinInterval", add=[_interval(doc, ctx, day, day + timedelta(days=3))])
+    return [row(consent, WHEN, None, "LifecycleEvent-when", "MaxCount")]
+
+
+@kind("communication-without-party", "PartyEvent-forParty", "MinCount")
+def _no_party(doc: Doc, ctx: dict) -> list[dict]:
+    lc = ctx["lifecycle"]()
+    _restate(doc, lc, lc["reservation"], "cg:forParty", [f"state:{ctx['a'].code}"])
+    return [row(lc["reservation"], "cg:forParty", None, "PartyEvent-forParty", "MinCount")]
+
+
+@kind("consent-of-two-parties", "InstrumentEvent-forParty", "MaxCount")
+def _two_parties(doc: Doc, ctx: dict) -> list[dict]:
+    lc = ctx["lifecycle"]()
+    consent = _consent_a(ctx, lc)
+    _restate(doc, lc, consent, "cg:forParty", add=[f"state:{ctx['b'].code}"])
+    return [
+        row(
+            consent, "cg:forParty", _last(doc, consent, "cg:forParty"), "InstrumentEvent-forParty", "MaxCount"
+        )
+    ]
+
+
+def _declared_by(doc: Doc, ctx: dict, party: str) -> tuple[str, list[dict]]:
+    lc = ctx["lifecycle"]()
+    _restate(doc, lc, lc["declaration"], "cg:forParty", [f"state:{ctx['b'].code}"], [party])
+    return lc["declaration"], [
+        row(lc["declaration"], "cg:forParty", party, "InstrumentEvent-partyOfInstrument", "SPARQL")
+    ]
+
+
+@kind("event-party-a-text", "InstrumentEvent-forParty", "NodeKind")
+def _party_text(doc: Doc, ctx: dict) -> list[dict]:
+    wrong = f'"{ctx["b"].code}"'
+    declaration, rows = _declared_by(doc, ctx, wrong)
+    return rows + [
+        row(declaration, "cg:forParty", wrong, "InstrumentEvent-forParty", "NodeKind"),
+        row(declaration, "cg:forParty", wrong, "InstrumentEvent-forParty", "Or"),  # neither state nor body
+    ]
+
+
+@kind("event-party-a-place", "InstrumentEvent-forParty", "Or")
+def _party_place(doc: Doc, ctx: dict) -> list[dict]:
+    declaration, rows = _declared_by(doc, ctx, ctx["place"])
+    return rows + [row(declaration, "cg:forParty", ctx["place"], "InstrumentEvent-forParty", "Or")]
+
+
+@kind("declaration-by-a-non-party", "InstrumentEvent-partyOfInstrument", "SPARQL")
+def _party_other(doc: Doc, ctx: dict) -> list[dict]:
+    return _declared_by(doc, ctx, _other_state(ctx))[1]
+
+
+@kind("reservation-without-text", "QuotedCommunication-communicationText", "MinCount")
+def _reservation_wordless(doc: Doc, ctx: dict) -> list[dict]:
+    lc = ctx["lifecycle"]()
+    _restate(
+        doc,
+        lc,
+        lc["reservation"],
+        "cg:communicationText",
+        doc[lc["reservation"]].props["cg:communicationText"],
+    )
+    return [
+        row(
+            lc["reservation"],
+            "cg:communicationText",
+            None,
+            "QuotedCommunication-communicationText",
+            "MinCount",
+        )
+    ]
+
+
+@kind("declaration-text-untagged", "PartyCommunication-communicationText", "Datatype")
+def _declaration_untagged(doc: Doc, ctx: dict) -> list[dict]:
+    lc = ctx["lifecycle"]()
+    old = doc[lc["declaration"]].props["cg:communicationText"][0]
+    wrong = old.rsplit("@", 1)[0]
+    _restate(doc, lc, lc["declaration"], "cg:communicationText", [old], [wrong])
+    return [
+        row(
+            lc["declaration"],
+            "cg:communicationText",
+            wrong,
+            "PartyCommunication-communicationText",
+            "Datatype",
+        )
+    ]
+
+
+def _designation(doc: Doc, ctx: dict, prop: str, remove: bool = False, add=()) -> str:
+    lc = ctx["lifecycle"]()
+    designation = lc["designation"]
+    _restate(doc, lc, designation, prop, doc[designation].props[prop] if remove else (), add)
+    return designation
+
+
+def _body(state, post: str) -> str:
+    return "body:" + next(body for p, body in state.bodies.items() if p.endswith(post))
+
+
+@kind("authority-of-the-other-party", "AuthorityDesignation-authorityOfParty", "SPARQL")
+def _authority_other(doc: Doc, ctx: dict) -> list[dict]:
+    body = _body(ctx["b"], "minister-of-justice")
+    designation = _designation(doc, ctx, "cg:designatesAuthority", True, [body])
+    return [
+        row(designation, "cg:designatesAuthority", body, "AuthorityDesignation-authorityOfParty", "SPARQL")
+    ]
+
+
+@kind("authority-a-state", "AuthorityDesignation-designatesAuthority", "Class")
+def _authority_state(doc: Doc, ctx: dict) -> list[dict]:
+    state = f"state:{ctx['a'].code}"  # the party itself: of the party, but not a government body
+    designation = _designation(doc, ctx, "cg:designatesAuthority", True, [state])
+    return [
+        row(designation, "cg:designatesAuthority", state, "AuthorityDesignation-designatesAuthority", "Class")
+    ]
+
+
+@kind("authority-two-bodies", "AuthorityDesignation-designatesAuthority", "MaxCount")
+def _authority_two(doc: Doc, ctx: dict) -> list[dict]:
+    designation = _designation(doc, ctx, "cg:designatesAuthority", add=[_body(ctx["a"], "attorney-general")])
+    return [
+        row(
+            designation,
+            "cg:designatesAuthority",
+            _last(doc, designation, "cg:designatesAuthority"),
+            "AuthorityDesignation-designatesAuthority",
+            "MaxCount",
+        )
+    ]
+
+
+@kind("authority-without-body", "AuthorityDesignation-designatesAuthority", "MinCount")
+def _authority_none(doc: Doc, ctx: dict) -> list[dict]:
+    designation = _designation(doc, ctx, "cg:designatesAuthority", True)
+    return [
+        row(
+            designation,
+            "cg:designatesAuthority",
+            None,
+            "AuthorityDesignation-designatesAuthority",
+            "MinCount",
+        )
+    ]
+
+
+@kind("authority-two-roles", "AuthorityDesignation-authorityRole", "MaxCount")
+def _role_two(doc: Doc, ctx: dict) -> list[dict]:
+    designation = _designation(doc, ctx, "cg:authorityRole", add=["authority-role:competent-authority"])
+    return [
+        row(
+            designation,
+            "cg:authorityRole",
+            _last(doc, designation, "cg:authorityRole"),
+            "AuthorityDesignation-authorityRole",
+            "MaxCount",
+        )
+    ]
+
+
+@kind("authority-without-role", "AuthorityDesignation-authorityRole", "MinCount")
+def _role_none(doc: Doc, ctx: dict) -> list[dict]:
+    designation = _designation(doc, ctx, "cg:authorityRole", True)
+    return [row(designation, "cg:authorityRole", None, "AuthorityDesignation-authorityRole", "MinCount")]
+
+
+@kind("authority-role-not-a-role", "AuthorityDesignation-authorityRole", "Node")
+def _role_wrong(doc: Doc, ctx: dict) -> list[dict]:
+    wrong = f"cooperation-form:{ctx['forms'][0]}"
+    designation = _designation(doc, ctx, "cg:authorityRole", True, [wrong])
+    return [row(designation, "cg:authorityRole", wrong, "AuthorityDesignation-authorityRole", "Node")]
+
+
+@kind("authority-for-a-crime", "AuthorityDesignation-forCooperation", "SPARQL")
+def _authority_for_crime(doc: Doc, ctx: dict) -> list[dict]:
+    wrong = f"crime-type:{ctx['scopes'][0]}"
+    designation = _designation(doc, ctx, "cg:forCooperation", True, [wrong])
+    return [row(designation, "cg:forCooperation", wrong, "AuthorityDesignation-forCooperation", "SPARQL")]
+
+
+def _condition(doc: Doc, ctx: dict, prop: str, remove=None, add=()) -> str:
+    lc = ctx["lifecycle"]()
+    condition = lc["condition"]
+    old = doc[condition].props[prop] if remove else ()
+    _restate(doc, lc, condition, prop, list(old), add)
+    return condition
+
+
+@kind("condition-of-two-nodes", "EntryIntoForceCondition-conditionOf", "MaxCount")
+def _condition_shared(doc: Doc, ctx: dict) -> list[dict]:
+    condition = ctx["lifecycle"]()["condition"]
+    _also(doc, ctx["status"], ctx["ev"]["status"], "cg:hasEntryIntoForceCondition", condition)
+    return [
+        row(
+            condition,
+            "^cg:hasEntryIntoForceCondition",
+            max(ctx["inst"], ctx["status"], key=full),
+            "EntryIntoForceCondition-conditionOf",
+            "MaxCount",
+        )
+    ]
+
+
+@kind("condition-of-nothing", "EntryIntoForceCondition-conditionOf", "MinCount")
+def _condition_orphan(doc: Doc, ctx: dict) -> list[dict]:
+    condition = _unstate(doc, ctx, ctx["lifecycle"](), "cg:hasEntryIntoForceCondition")
+    return [
+        row(
+            condition,
+            "^cg:hasEntryIntoForceCondition",
+            None,
+            "EntryIntoForceCondition-conditionOf",
+            "MinCount",
+        )
+    ]
+
+
+@kind("condition-text-untagged", "EntryIntoForceCondition-conditionText", "Datatype")
+def _condition_untagged(doc: Doc, ctx: dict) -> list[dict]:
+    lc = ctx["lifecycle"]()
+    old = doc[lc["condition"]].props["cg:conditionText"][0]
+    wrong = old.rsplit("@", 1)[0]
+    condition = _condition(doc, ctx, "cg:conditionText", True, [wrong])
+    return [row(condition, "cg:conditionText", wrong, "EntryIntoForceCondition-conditionText", "Datatype")]
+
+
+@kind("condition-without-text", "EntryIntoForceCondition-conditionText", "MinCount")
+def _condition_wordless(doc: Doc, ctx: dict) -> list[dict]:
+    condition = _condition(doc, ctx, "cg:conditionText", True)
+    return [row(condition, "cg:conditionText", None, "EntryIntoForceCondition-conditionText", "MinCount")]
+
+
+@kind("condition-text-twice-in-english", "EntryIntoForceCondition-conditionText", "UniqueLang")
+def _condition_twice(doc: Doc, ctx: dict) -> list[dict]:
+    condition = _condition(doc, ctx, "cg:conditionText", add=[lit_en("after the exchange of notes")])
+    return [row(condition, "cg:conditionText", None, "EntryIntoForceCondition-conditionText", "UniqueLang")]
+
+
+@kind("condition-evidence-a-place", "EntryIntoForceCondition-hasEvidence", "Class")
+def _condition_evidence_place(doc: Doc, ctx: dict) -> list[dict]:
+    condition = ctx["lifecycle"]()["condition"]
+    doc[condition].props["cg:hasEvidence"].append(ctx["place"])
+    return [row(condition, "cg:hasEvidence", ctx["place"], "EntryIntoForceCondition-hasEvidence", "Class")]
+
+
+@kind("condition-without-evidence", "EntryIntoForceCondition-hasEvidence", "MinCount")
+def _condition_unevidenced(doc: Doc, ctx: dict) -> list[dict]:
+    lc = ctx["lifecycle"]()
+    condition = lc["condition"]
+    doc.remove(doc[condition].props.pop("cg:hasEvidence")[0])
+    return [row(condition, "cg:hasEvidence", None, "EntryIntoForceCondition-hasEvidence", "MinCount")] + [
+        row(condition, prop, value, "EvidencedStatementsShape", "SPARQL")
+        for prop, values in doc[condition].props.items()
+        if prop != "rdfs:label"
+        for value in values
+    ]
+
+
+@kind("period-not-an-integer", "EntryIntoForceCondition-periodDays", "Datatype")
+def _period_decimal(doc: Doc, ctx: dict) -> list[dict]:
+    wrong = '"30.5"^^xsd:decimal'
+    condition = _condition(doc, ctx, "cg:periodDays", True, [wrong])
+    return [row(condition, "cg:periodDays", wrong, "EntryIntoForceCondition-periodDays", "Datatype")]
+
+
+@kind("period-twice", "EntryIntoForceCondition-periodDays", "MaxCount")
+def _period_twice(doc: Doc, ctx: dict) -> list[dict]:
+    condition = _condition(doc, ctx, "cg:periodDays", add=["60"])
+    return [
+        row(
+            condition,
+            "cg:periodDays",
+            _last(doc, condition, "cg:periodDays"),
+            "EntryIntoForceCondition-periodDays",
+            "MaxCount",
+        )
+    ]
+
+
+@kind("period-negative", "EntryIntoForceCondition-periodDays", "MinInclusive")
+def _period_negative(doc: Doc, ctx: dict) -> list[dict]:
+    condition = _condition(doc, ctx, "cg:periodDays", True, ["-30"])
+    return [row(condition, "cg:periodDays", "-30", "EntryIntoForceCondition-periodDays", "MinInclusive")]
+
+
+def _instrument_also(doc: Doc, ctx: dict, prop: str, value: str) -> None:
+    ctx["lifecycle"]()
+    _also(doc, ctx["inst"], ctx["ev"]["parties"], prop, value)
+
+
+@kind("authentic-language-not-a-tag", "Instrument-authenticLanguage", "Pattern")
+def _language_not_a_tag(doc: Doc, ctx: dict) -> list[dict]:
+    wrong = '"english"^^xsd:language'  # a valid xsd:language lexically, but no BCP 47 tag
+    _instrument_also(doc, ctx, "cg:authenticLanguage", wrong)
+    return [row(ctx["inst"], "cg:authenticLanguage", wrong, "Instrument-authenticLanguage", "Pattern")]
+
+
+@kind("authentic-language-untyped", "Instrument-authenticLanguage", "Datatype")
+def _language_untyped(doc: Doc, ctx: dict) -> list[dict]:
+    wrong = '"fr"'
+    _instrument_also(doc, ctx, "cg:authenticLanguage", wrong)
+    return [row(ctx["inst"], "cg:authenticLanguage", wrong, "Instrument-authenticLanguage", "Datatype")]
+
+
+@kind("replaces-itself", "Instrument-lineageNotCircular", "SPARQL")
+def _replaces_itself(doc: Doc, ctx: dict) -> list[dict]:
+    _instrument_also(doc, ctx, "cg:replaces", ctx["inst"])
+    return [
+        row(ctx["inst"], "(cg:amends|cg:replaces)", ctx["inst"], "Instrument-lineageNotCircular", "SPARQL")
+    ]
+
+
+@kind("replaces-a-source", "Instrument-replaces", "Class")
+def _replaces_source(doc: Doc, ctx: dict) -> list[dict]:
+    _instrument_also(doc, ctx, "cg:replaces", ctx["src"])
+    return [row(ctx["inst"], "cg:replaces", ctx["src"], "Instrument-replaces", "Class")]
+
+
+@kind("amends-a-source", "Instrument-amends", "Class")
+def _amends_source(doc: Doc, ctx: dict) -> list[dict]:
+    _instrument_also(doc, ctx, "cg:amends", ctx["src"])
+    return [
+        row(ctx["inst"], "cg:amends", ctx["src"], "Instrument-amends", "Class"),
+        # a source has no parties: the instrument's own are not those of what it amends
+        row(ctx["inst"], "cg:amends", ctx["src"], "Instrument-amendsSameParties", "SPARQL"),
+    ]
+
+
+@kind("amends-another-pair", "Instrument-amendsSameParties", "SPARQL")
+def _amends_other_pair(doc: Doc, ctx: dict) -> list[dict]:
+    pair = {ctx["a"].code, ctx["b"].code}
+    other = next(c["inst"] for c in ctx["intact"] if {c["a"].code, c["b"].code} != pair)
+    _instrument_also(doc, ctx, "cg:amends", other)
+    return [row(ctx["inst"], "cg:amends", other, "Instrument-amendsSameParties", "SPARQL")]
+
+
+@kind("condition-not-a-condition", "Instrument-hasEntryIntoForceCondition", "Class")
+def _condition_wrong(doc: Doc, ctx: dict) -> list[dict]:
+    _instrument_also(doc, ctx, "cg:hasEntryIntoForceCondition", ctx["status"])
+    return [
+        row(
+            ctx["inst"],
+            "cg:hasEntryIntoForceCondition",
+            ctx["status"],
+            "Instrument-hasEntryIntoForceCondition",
+            "Class",
+        )
+    ]
+
+
+@kind("registration-not-a-registration", "Instrument-hasRegistration", "Class")
+def _registration_wrong(doc: Doc, ctx: dict) -> list[dict]:
+    _instrument_also(doc, ctx, "cg:hasRegistration", ctx["status"])
+    return [row(ctx["inst"], "cg:hasRegistration", ctx["status"], "Instrument-hasRegistration", "Class")]
+
+
+def _registration(doc: Doc, ctx: dict, prop: str, remove: bool = False, add=()) -> str:
+    lc = ctx["lifecycle"]()
+    registration = lc["registration"]
+    _restate(doc, lc, registration, prop, list(doc[registration].props[prop]) if remove else (), add)
+    return registration
+
+
+def _registry(doc: Doc, ctx: dict, source: str | None) -> str:
+    """A registry of party a's own, described in the instrument's file."""
+    registry = f"registry:{ctx['slug']}-treaty-register"
+    props = {"rdfs:label": [lit_en(f"the treaty register of {ctx['a'].name}")]}
+    if source:
+        props["dcterms:source"] = [source]
+    doc.add(Node(registry, "cg:Registry", props))
+    return registry
+
+
+@kind("full-text-untyped", "Registration-fullText", "Datatype")
+def _full_text_untyped(doc: Doc, ctx: dict) -> list[dict]:
+    wrong = '"https://treaties.example.org/"'
+    registration = _registration(doc, ctx, "cg:fullText", add=[wrong])
+    return [row(registration, "cg:fullText", wrong, "Registration-fullText", "Datatype")]
+
+
+@kind("full-text-not-a-web-link", "Registration-fullText", "Pattern")
+def _full_text_ftp(doc: Doc, ctx: dict) -> list[dict]:
+    wrong = '"ftp://treaties.example.org/"^^xsd:anyURI'
+    registration = _registration(doc, ctx, "cg:fullText", add=[wrong])
+    return [row(registration, "cg:fullText", wrong, "Registration-fullText", "Pattern")]
+
+
+@kind("registration-evidence-a-place", "Registration-hasEvidence", "Class")
+def _registration_evidence_place(doc: Doc, ctx: dict) -> list[dict]:
+    registration = ctx["lifecycle"]()["registration"]
+    doc[registration].props["cg:hasEvidence"].append(ctx["place"])
+    return [row(registration, "cg:hasEvidence", ctx["place"], "Registration-hasEvidence", "Class")]
+
+
+@kind("registration-without-evidence", "Registration-hasEvidence", "MinCount")
+def _registration_unevidenced(doc: Doc, ctx: dict) -> list[dict]:
+    registration = ctx["lifecycle"]()["registration"]
+    doc.remove(doc[registration].props.pop("cg:hasEvidence")[0])
+    return [row(registration, "cg:hasEvidence", None, "Registration-hasEvidence", "MinCount")] + [
+        row(registration, prop, value, "EvidencedStatementsShape", "SPARQL")
+        for prop, values in doc[registration].props.items()
+        if prop != "rdfs:label"
+        for value in values
+    ]
+
+
+@kind("registry-a-source", "Registration-inRegistry", "Class")
+def _registry_source(doc: Doc, ctx: dict) -> list[dict]:
+    registration = _registration(doc, ctx, "cg:inRegistry", True, [ctx["src"]])
+    return [row(registration, "cg:inRegistry", ctx["src"], "Registration-inRegistry", "Class")]
+
+
+@kind("two-registries", "Registration-inRegistry", "MaxCount")
+def _two_registries(doc: Doc, ctx: dict) -> list[dict]:
+    registry = _registry(doc, ctx, ctx["src"])
+    registration = _registration(doc, ctx, "cg:inRegistry", add=[registry])
+    return [
+        row(
+            registration,
+            "cg:inRegistry",
+            _last(doc, registration, "cg:inRegistry"),
+            "Registration-inRegistry",
+            "MaxCount",
+        )
+    ]
+
+
+@kind("registration-without-registry", "Registration-inRegistry", "MinCount")
+def _no_registry(doc: Doc, ctx: dict) -> list[dict]:
+    registration = _registration(doc, ctx, "cg:inRegistry", True)
+    return [row(registration, "cg:inRegistry", None, "Registration-inRegistry", "MinCount")]
+
+
+@kind("registry-without-source", "Registry-source", "MinCount")
+def _registry_sourceless(doc: Doc, ctx: dict) -> list[dict]:
+    registry = _registry(doc, ctx, None)
+    _registration(doc, ctx, "cg:inRegistry", True, [registry])
+    return [row(registry, "dcterms:source", None, "Registry-source", "MinCount")]
+
+
+@kind("registry-source-a-place", "Registry-source", "Class")
+def _registry_source_place(doc: Doc, ctx: dict) -> list[dict]:
+    registry = _registry(doc, ctx, ctx["place"])
+    _registration(doc, ctx, "cg:inRegistry", True, [registry])
+    return [row(registry, "dcterms:source", ctx["place"], "Registry-source", "Class")]
+
+
+@kind("registered-on-untyped", "Registration-registeredOn", "Datatype")
+def _registered_untyped(doc: Doc, ctx: dict) -> list[dict]:
+    lc = ctx["lifecycle"]()
+    wrong = doc[lc["registration"]].props["cg:registeredOn"][0].split("^^")[0]
+    registration = _registration(doc, ctx, "cg:registeredOn", True, [wrong])
+    return [row(registration, "cg:registeredOn", wrong, "Registration-registeredOn", "Datatype")]
+
+
+@kind("registered-twice", "Registration-registeredOn", "MaxCount")
+def _registered_twice(doc: Doc, ctx: dict) -> list[dict]:
+    registration = _registration(doc, ctx, "cg:registeredOn", add=[f'"{ctx["day"]}"^^xsd:date'])
+    return [
+        row(
+            registration,
+            "cg:registeredOn",
+            _last(doc, registration, "cg:registeredOn"),
+            "Registration-registeredOn",
+            "MaxCount",
+        )
+    ]
+
+
+@kind("registration-number-tagged", "Registration-registrationNumber", "Datatype")
+def _number_tagged(doc: Doc, ctx: dict) -> list[dict]:
+    lc = ctx["lifecycle"]()
+    wrong = doc[lc["registration"]].props["cg:registrationNumber"][0] + "@en"
+    registration = _registration(doc, ctx, "cg:registrationNumber", True, [wrong])
+    return [row(registration, "cg:registrationNumber", wrong, "Registration-registrationNumber", "Datatype")]
+
+
+@kind("two-registration-numbers", "Registration-registrationNumber", "MaxCount")
+def _number_twice(doc: Doc, ctx: dict) -> list[dict]:
+    registration = _registration(doc, ctx, "cg:registrationNumber", add=['"II-1234"'])
+    return [
+        row(
+            registration,
+            "cg:registrationNumber",
+            _last(doc, registration, "cg:registrationNumber"),
+            "Registration-registrationNumber",
+            "MaxCount",
+        )
+    ]
+
+
+@kind("registration-without-number", "Registration-registrationNumber", "MinCount")
+def _number_none(doc: Doc, ctx: dict) -> list[dict]:
+    registration = _registration(doc, ctx, "cg:registrationNumber", True)
+    return [row(registration, "cg:registrationNumber", None, "Registration-registrationNumber", "MinCount")]
+
+
+@kind("registration-number-blank", "Registration-registrationNumber", "Pattern")
+def _number_blank(doc: Doc, ctx: dict) -> list[dict]:
+    registration = _registration(doc, ctx, "cg:registrationNumber", True, ['" "'])
+    return [row(registration, "cg:registrationNumber", '" "', "Registration-registrationNumber", "Pattern")]
+
+
+@kind("registration-of-two-nodes", "Registration-registrationOf", "MaxCount")
+def _registration_shared(doc: Doc, ctx: dict) -> list[dict]:
+    registration = ctx["lifecycle"]()["registration"]
+    _also(doc, ctx["status"], ctx["ev"]["status"], "cg:hasRegistration", registration)
+    return [
+        row(
+            registration,
+            "^cg:hasRegistration",
+            max(ctx["inst"], ctx["status"], key=full),
+            "Registration-registrationOf",
+            "MaxCount",
+        )
+    ]
+
+
+@kind("registration-of-nothing", "Registration-registrationOf", "MinCount")
+def _registration_orphan(doc: Doc, ctx: dict) -> list[dict]:
+    registration = _unstate(doc, ctx, ctx["lifecycle"](), "cg:hasRegistration")
+    return [row(registration, "^cg:hasRegistration", None, "Registration-registrationOf", "MinCount")]
+
+
+def _month(doc: Doc, ctx: dict) -> tuple[str, dict]:
+    """The month in which party b accepts the instrument (an interval), and its statements."""
+    lc = ctx["lifecycle"]()
+    interval = doc[lc[f"consent-{ctx['b'].code}"]].props["cg:withinInterval"][0]
+    return interval, doc[interval].props
+
+
+@kind("interval-without-bounds", "DateInterval-bounds", "MinCount")
+def _interval_unbounded(doc: Doc, ctx: dict) -> list[dict]:
+    interval, props = _month(doc, ctx)
+    del props["cg:intervalStart"], props["cg:intervalEnd"]
+    return [row(interval, "(cg:intervalStart|cg:intervalEnd)", None, "DateInterval-bounds", "MinCount")]
+
+
+@kind("interval-end-untyped", "DateInterval-intervalEnd", "Datatype")
+def _interval_end_untyped(doc: Doc, ctx: dict) -> list[dict]:
+    interval, props = _month(doc, ctx)
+    wrong = props["cg:intervalEnd"][0].split("^^")[0]
+    props["cg:intervalEnd"] = [wrong]
+    return [
+        row(interval, "cg:intervalEnd", wrong, "DateInterval-intervalEnd", "Datatype"),
+        # a day cannot be compared with a text: the start is not known to be on or before the end
+        row(
+            interval,
+            "cg:intervalStart",
+            props["cg:intervalStart"][0],
+            "DateInterval-intervalStart",
+            "LessThanOrEquals",
+        ),
+    ]
+
+
+@kind("interval-end-twice", "DateInterval-intervalEnd", "MaxCount")
+def _interval_end_twice(doc: Doc, ctx: dict) -> list[dict]:
+    interval, props = _month(doc, ctx)
+    end = date.fromisoformat(props["cg:intervalEnd"][0][1:11])
+    props["cg:intervalEnd"].append(f'"{end + timedelta(days=1)}"^^xsd:date')
+    return [
+        row(
+            interval,
+            "cg:intervalEnd",
+            _last(doc, interval, "cg:intervalEnd"),
+            "DateInterval-intervalEnd",
+            "MaxCount",
+        )
+    ]
+
+
+@kind("interval-start-untyped", "DateInterval-intervalStart", "Datatype")
+def _interval_start_untyped(doc: Doc, ctx: dict) -> list[dict]:
+    interval, props = _month(doc, ctx)
+    wrong = props["cg:intervalStart"][0].split("^^")[0]
+    props["cg:intervalStart"] = [wrong]
+    return [
+        row(interval, "cg:intervalStart", wrong, "DateInterval-intervalStart", "Datatype"),
+        row(interval, "cg:intervalStart", wrong, "DateInterval-intervalStart", "LessThanOrEquals"),
+    ]
+
+
+@kind("interval-start-after-end", "DateInterval-intervalStart", "LessThanOrEquals")
+def _interval_reversed(doc: Doc, ctx: dict) -> list[dict]:
+    interval, props = _month(doc, ctx)
+    end = date.fromisoformat(props["cg:intervalEnd"][0][1:11])
+    wrong = f'"{end + timedelta(days=1)}"^^xsd:date'
+    props["cg:intervalStart"] = [wrong]
+    return [row(interval, "cg:intervalStart", wrong, "DateInterval-intervalStart", "LessThanOrEquals")]
+
+
+@kind("interval-start-twice", "DateInterval-intervalStart", "MaxCount")
+def _interval_start_twice(doc: Doc, ctx: dict) -> list[dict]:
+    interval, props = _month(doc, ctx)
+    start = date.fromisoformat(props["cg:intervalStart"][0][1:11])
+    props["cg:intervalStart"].append(f'"{start + timedelta(days=1)}"^^xsd:date')
+    last = _last(doc, interval, "cg:intervalStart")
+    return [row(interval, "cg:intervalStart", last, "DateInterval-intervalStart", "MaxCount")]
 
 
 def lit_en(text: str) -> str:
@@ -1459,8 +2213,8 @@ CODE_LISTS = (
 ONTOLOGY = "about the ontology's own terms and headers (ontology/), which no data file writes"
 NOT_GENERATED = (
     "about nodes the generated instruments do not describe (visits, conferences, meetings, statements, "
-    "delegations, memberships, regional frameworks, date intervals, news articles, reference documents, "
-    "enrichments, entries into force)"
+    "delegations, memberships, regional frameworks, news articles, reference documents, "
+    "enrichments)"
 )
 STATE_FILES = (
     "about bodies, posts, persons, tenures and places, which the generated state files describe and no "
@@ -1494,19 +2248,11 @@ UNCOVERED: dict[tuple[str, str], str] = {
     ("Conference-edition", "MaxCount"): NOT_GENERATED,
     ("Conference-edition", "MinInclusive"): NOT_GENERATED,
     ("Conference-organisedBy", "Class"): NOT_GENERATED,
-    ("DateInterval-bounds", "MinCount"): NOT_GENERATED,
-    ("DateInterval-intervalEnd", "Datatype"): NOT_GENERATED,
-    ("DateInterval-intervalEnd", "MaxCount"): NOT_GENERATED,
-    ("DateInterval-intervalStart", "Datatype"): NOT_GENERATED,
-    ("DateInterval-intervalStart", "LessThanOrEquals"): NOT_GENERATED,
-    ("DateInterval-intervalStart", "MaxCount"): NOT_GENERATED,
     ("Delegation-delegationLeader", "Class"): NOT_GENERATED,
     ("Delegation-delegationOf", "Class"): NOT_GENERATED,
     ("DistinctTermLabelsShape", "SPARQL"): ONTOLOGY,
     ("Enrichment-ownSource", "SPARQL"): NOT_GENERATED,
     ("Enrichment-sourceDescribed", "SPARQL"): NOT_GENERATED,
-    ("EntryIntoForce-onDate", "SPARQL"): NOT_GENERATED,
-    ("EntryIntoForce-withinInterval", "SPARQL"): NOT_GENERATED,
     ("Event-hasEvidence", "QualifiedMinCount"): EVIDENCE_NEEDED,
     ("Event-occasion", "Class"): NOT_GENERATED,
     ("Event-participant", "Class"): NOT_GENERATED,
@@ -1516,8 +2262,6 @@ UNCOVERED: dict[tuple[str, str], str] = {
     ("GovernmentBody-bodyOf", "MaxCount"): STATE_FILES,
     ("GovernmentBody-bodyOf", "MinCount"): STATE_FILES,
     ("Instrument-hasEvidence", "QualifiedMinCount"): EVIDENCE_NEEDED,
-    ("InstrumentEvent-forParty", "NodeKind"): NOT_GENERATED,
-    ("InstrumentEvent-forParty", "Or"): NOT_GENERATED,
     ("LegalStatusAssertion-paragraphEvidence", "QualifiedMinCount"): EVIDENCE_NEEDED,
     ("M49Area-broaderNotation", "Pattern"): STATES,
     ("M49Area-inScheme", "HasValue"): STATES,

@@ -42,7 +42,7 @@ def test_check_counts_what_the_fixture_graph_holds(monkeypatch: pytest.MonkeyPat
     summary = result.summary
     assert result.tree == resources.locate()
     assert summary.triples == sum(summary.graphs.values()) > 1000
-    assert summary.contents["instruments"] == 3
+    assert summary.contents["instruments"] == 4
     assert summary.contents["states"] == 4
     assert summary.contents["persons"] == 7
     assert summary.contents["sources"] >= 3  # with the subclasses today's ontology gives cg:Source
@@ -53,6 +53,7 @@ def test_check_counts_what_the_fixture_graph_holds(monkeypatch: pytest.MonkeyPat
         ID + "instrument/sg-kz-mla-2025",
         ID + "instrument/kh-sg-mou-2025",
         ID + "instrument/sg-xc-mla-2026",
+        ID + "instrument/sg-xc-assistance-2004",
     }
 
 
@@ -83,7 +84,7 @@ def test_check_command_on_the_fixture_data() -> None:
     assert result.returncode in (0, 1), result.stderr
     graphs, holds = result.stdout.split("What it holds", 1)
     assert "data/instruments/sg-xc-mla-2026.ttl" in graphs and "data/instruments/sg-kz-mla-2025.ttl" in graphs
-    assert "│ instruments" in holds and "│ 3 " in holds
+    assert "│ instruments" in holds and "│ 4 " in holds
     assert "Fixtureland" in holds.split("(query instruments-between-states)")[1]
     assert "Traceback" not in result.stderr
 
@@ -150,7 +151,7 @@ def test_check_shows_the_answer_by_labels_or_iris() -> None:
     labelled = run(COOPGRAPH_DATA=str(FIXTURE_DATA), COLUMNS="400")
     answer = labelled.stdout.split("(query instruments-between-states)")[1]
     assert "Kazakhstan" in answer and "agreement; treaty" in answer and "cgid:" not in answer
-    assert answer.count("Singapore–Kazakhstan Treaty") == 1 and answer.rstrip().endswith("3 rows")
+    assert answer.count("Singapore–Kazakhstan Treaty") == 1 and answer.rstrip().endswith("4 rows")
     iris = run("--iris", COOPGRAPH_DATA=str(FIXTURE_DATA), COLUMNS="400")
     answer = iris.stdout.split("(query instruments-between-states)")[1]
     assert "cgid:instrument/sg-kz-mla-2025" in answer and "cgid:state/KZ" in answer

@@ -516,3 +516,27 @@ def test_a_check_fails_when_its_fact_is_gone(store: pyoxigraph.Store) -> None:
         for quad in quads:
             store.add(quad)
     assert ask(store, FACTS["K5"])
+
+
+@pytest.mark.parametrize(
+    ("instrument", "parties", "signed"),
+    [
+        ("sg-kz-mla-2025", ["KZ", "SG"], "2025-09-08"),
+        ("kh-sg-mou-2025", ["KH", "SG"], "2025-07-07/2025-07-09"),
+    ],
+)
+def test_the_sources_state_nothing_after_the_signing(
+    instrument: str, parties: list[str], signed: str
+) -> None:
+    """Neither source says anything of consent, entry into force, reservations or authorities: on the day of
+    the source and today, the status query says of each party "signed; nothing recorded since"."""
+    from coopgraph import queries
+    from coopgraph.stores import EmbeddedStore
+
+    store = EmbeddedStore.shipped()
+    for day in ({"day": "2025-09-08" if "kz" in instrument else "2025-07-10"}, {}):
+        answer = queries.run(queries.get("status-on-day"), {"instrument": instrument, **day}, store)
+        found = [{k: v["value"] for k, v in row.items()} for row in answer["results"]["bindings"]]
+        assert [(r["party"].rsplit("/", 1)[1], r["status"], r["since"]) for r in found] == [
+            (party, "signed; nothing recorded since", signed) for party in parties
+        ]

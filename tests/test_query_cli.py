@@ -125,12 +125,13 @@ def test_csv_output() -> None:
     assert done.stdout.startswith("year,instrument,partners,designations,signedOn,notBefore,notAfter\r\n")
     table = list(csv.DictReader(io.StringIO(done.stdout, newline="")))
     assert [row["instrument"] for row in table] == [
+        ID + "instrument/sg-xc-assistance-2004",
         ID + "instrument/kh-sg-mou-2025",
         ID + "instrument/sg-kz-mla-2025",
         ID + "instrument/sg-xc-mla-2026",
     ]
-    assert table[1]["designations"] == f"{ID}designation/agreement {ID}designation/treaty"
-    assert table[0]["signedOn"] == "" and table[0]["notBefore"] == "2025-07-07"
+    assert table[2]["designations"] == f"{ID}designation/agreement {ID}designation/treaty"
+    assert table[1]["signedOn"] == "" and table[1]["notBefore"] == "2025-07-07"
 
 
 def test_tsv_output() -> None:
@@ -147,7 +148,7 @@ def test_table_output() -> None:
     done = coopgraph("query", "legal-status")
     assert done.returncode == 0, done.stderr
     assert "binding" in done.stdout and "not stated" in done.stdout and "cgid:" not in done.stdout
-    assert done.stdout.rstrip().endswith("3 rows")
+    assert done.stdout.rstrip().endswith("4 rows")
     iris = coopgraph("query", "legal-status", "--iris")
     assert "cgid:legal-status/binding" in iris.stdout and "cgid:legal-status/not-stated" in iris.stdout
 
@@ -522,7 +523,7 @@ def test_an_instrument_with_two_designations_is_one_row() -> None:
     assert done.returncode == 0, done.stderr
     found = json.loads(done.stdout)["results"]["bindings"]
     instruments = [row["instrument"]["value"] for row in found]
-    assert sorted(instruments) == sorted(set(instruments)) and len(instruments) == 3
+    assert sorted(instruments) == sorted(set(instruments)) and len(instruments) == 4
     (kz,) = [row for row in found if row["instrument"]["value"].endswith("sg-kz-mla-2025")]
     assert kz["designations"]["value"] == f"{ID}designation/agreement {ID}designation/treaty"
     table = coopgraph("query", "instruments-between-states", "-p", "state=SG", env=with_env(COLUMNS="400"))
@@ -545,7 +546,7 @@ def test_a_wide_terminal_gets_columns() -> None:
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert lines[0].split()[:3] == ["instrument", "designations", "partners"] and "── row" not in done.stdout
-    assert len(lines) == 6 and max(map(len, lines)) <= 400  # header, rule, three rows, count
+    assert len(lines) == 7 and max(map(len, lines)) <= 400  # header, rule, four rows, count
 
 
 LABELS_QUERY = (
@@ -567,9 +568,9 @@ def test_a_narrow_terminal_wraps_the_words_in_their_columns() -> None:
 def test_a_very_narrow_terminal_gets_a_block_per_row() -> None:
     done = coopgraph("query", "timeline", "-p", "state=SG", env=with_env(COLUMNS="30"))
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("── row 1") and "── row 3" in done.stdout
+    assert done.stdout.startswith("── row 1") and "── row 4" in done.stdout
     assert max(map(len, done.stdout.splitlines())) <= 30
-    assert done.stdout.rstrip().endswith("3 rows")
+    assert done.stdout.rstrip().endswith("4 rows")
 
 
 MARKUP_STATE = """PREFIX cg: <https://w3id.org/coopgraph/ontology#>
@@ -638,7 +639,7 @@ def test_a_short_form_from_the_table_runs_the_next_query() -> None:
 
 def test_quiet_prints_the_answer_alone() -> None:
     normal = coopgraph("query", "timeline", "-p", "state=SG", env=with_env(COLUMNS="400"))
-    assert normal.stdout.rstrip().endswith("3 rows") and "COOPGRAPH_DATA=" in normal.stderr
+    assert normal.stdout.rstrip().endswith("4 rows") and "COOPGRAPH_DATA=" in normal.stderr
     quiet = coopgraph("query", "timeline", "-p", "state=SG", "--quiet", env=with_env(COLUMNS="400"))
     assert quiet.returncode == 0 and quiet.stderr == ""
     assert "rows" not in quiet.stdout and quiet.stdout.splitlines() == normal.stdout.splitlines()[:-1]
@@ -652,7 +653,7 @@ def test_verbose_says_which_query_store_and_how_long() -> None:
     assert done.stdout.startswith("year,instrument")
     assert f"query timeline ({QUERIES / 'timeline.rq'})" in done.stderr
     assert "the embedded store" in done.stderr and "fixtures" in done.stderr
-    assert re.search(r"answered in \d+\.\d+ s, 3 rows", done.stderr)
+    assert re.search(r"answered in \d+\.\d+ s, 4 rows", done.stderr)
     table = coopgraph("query", "timeline", "-p", "state=SG", "-v")
     assert re.search(r"labels of \d+ of \d+ things", table.stderr)
     failed(coopgraph("query", "timeline", "-p", "state=SG", "-q", "-v"), "--quiet or --verbose")

@@ -1,5 +1,5 @@
 """``coopgraph new instrument`` and :mod:`coopgraph.scaffold`: a new agreement's file that validates once its
-quotes are filled in.
+quotes are filled in; ``coopgraph new event``: a later event of one, in a file of its own.
 
 The states, people, posts and tenures used are read from the loaded graph, never named here: two states of
 the graph are the parties, a tenure the graph holds is reused. "Validates" is checked against the graph as it
@@ -8,6 +8,7 @@ stands: the filled file adds no result to those of the graph alone (so it confor
 
 from __future__ import annotations
 
+import datetime
 import itertools
 import json
 import os
@@ -404,3 +405,173 @@ def test_command_writes_into_the_data_folder_in_use_by_default(tmp_path):
     assert again.returncode == 2 and f"{expected} exists" in again.stderr and "--force" in again.stderr
     assert run(*arguments, "--force", env=env).returncode == 0  # replacing it frees its nodes
     assert expected.read_bytes() == written
+
+
+# --- coopgraph new event: a later event of an instrument of the graph, in a file of its own ---------------
+# The instrument, its party and its day of signing are read from the loaded graph, never named here.
+
+
+def signed_instrument(graph: Graph) -> dict[str, str]:
+    """An instrument of the graph signed on a known day, one of its party states, and a body of that state."""
+    rows = graph.query(
+        """SELECT ?instrument ?code ?day ?body WHERE {
+             VALUES ?signingType { cg:SigningEvent cg:SigningCeremony }
+             ?signing a ?signingType ; cg:concernsInstrument ?instrument ; cg:onDate ?day .
+             ?instrument cg:hasParty ?state . ?state a cg:State ; cg:isoAlpha2 ?code .
+             ?body a cg:GovernmentBody ; cg:bodyOf ?state .
+           } ORDER BY ?instrument ?code ?body""",
+        initNs={"cg": CG},
+    )
+    for row in rows:
+        found = {key: str(value) for key, value in row.asdict().items()}
+        found["id"] = found["instrument"].rsplit("/", 1)[1]
+        return found
+    pytest.skip("the graph holds no instrument signed on a known day by a state with a government body")
+
+
+def later(day: str, years: int = 1) -> str:
+    return (datetime.date.fromisoformat(day) + datetime.timedelta(days=365 * years)).isoformat()
+
+
+def notice(tmp_path: Path) -> Path:
+    """A fictional second source, in the Markdown form the project's paragraph rule cuts."""
+    path = tmp_path / "notice.md"
+    path.write_text(
+        "---\ntitle: Fixture notice\n---\n\n"
+        "1.&nbsp;The ratification of the agreement was completed and notified today.\n\n"
+        "2.&nbsp;The ministry was designated as the central authority for mutual legal assistance.\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def event_request(known: dict[str, str], tmp_path: Path, **changes) -> scaffold.EventRequest:
+    fields = {
+        "instrument": known["id"],
+        "kind": "ratification",
+        "party": known["code"],
+        "date": later(known["day"]),
+        "source_title": "Fixture notice",
+        "source_kind": "primary",
+        "source_text": notice(tmp_path),
+    }
+    fields.update(changes)
+    return scaffold.EventRequest(**fields)
+
+
+def test_a_later_ratification_fails_on_its_placeholder_then_validates_once_filled(graph, baseline, tmp_path):
+    known = signed_instrument(graph)
+    built = scaffold.build_event(event_request(known, tmp_path), graph)
+    assert built.instrument_id == f"{known['id']}-ratification-{known['code'].lower()}"
+    event = URIRef(f"https://w3id.org/coopgraph/id/event/{built.instrument_id}")
+    assert (event, RDF.type, CG.Ratification) in built.graph
+    assert (event, CG.concernsInstrument, URIRef(known["instrument"])) in built.graph
+    assert not set(built.graph.objects(URIRef(known["instrument"]), None))  # points at it, never restates it
+    path = scaffold.write(built, tmp_path / "ratification.ttl")
+    placeholders = [r for r in results_of(path) if r.shape == PLACEHOLDER_SHAPE]
+    assert len(placeholders) == built.unfilled(CG.quote) == 1
+    assert fill(path) == 1
+    assert_validates(path, baseline)
+
+
+def test_a_designation_and_a_reservation_validate_once_filled(graph, baseline, tmp_path):
+    known = signed_instrument(graph)
+    designation = scaffold.build_event(
+        event_request(
+            known,
+            tmp_path,
+            kind="designation",
+            date=None,
+            authority=known["body"],
+            role="central-authority",
+            cooperation="mutual-legal-assistance",
+        ),
+        graph,
+    )
+    assert designation.instrument_id.endswith(f"-designation-{known['code'].lower()}-1")
+    reservation = scaffold.build_event(
+        event_request(
+            known, tmp_path, kind="reservation", date=None, text="  It will not  execute requests. "
+        ),
+        graph,
+    )
+    words = list(reservation.graph.objects(None, CG.communicationText))
+    assert [(str(w), w.language) for w in words] == [("It will not execute requests.", "en")]
+    for name, built in (("designation", designation), ("reservation", reservation)):
+        path = scaffold.write(built, tmp_path / f"{name}.ttl")
+        assert fill(path) == 1
+        assert_validates(path, baseline)
+
+
+def test_an_entry_into_force_for_the_instrument_as_a_whole_has_no_party(graph, tmp_path):
+    known = signed_instrument(graph)
+    built = scaffold.build_event(event_request(known, tmp_path, kind="entry-into-force", party=None), graph)
+    assert built.instrument_id == f"{known['id']}-entry-into-force"
+    assert not list(built.graph.objects(None, CG.forParty))
+    span = event_request(
+        known, tmp_path, date=None, date_between=(later(known["day"]), later(known["day"], 2))
+    )
+    assert list(scaffold.build_event(span, graph).graph.objects(None, CG.withinInterval))
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"instrument": "no-such-instrument-1999"}, "--instrument no-such-instrument-1999: no instrument"),
+        ({"kind": "ratify"}, "--kind ratify: one of"),
+        ({"party": None}, "--party: a ratification is made by one party"),
+        ({"party": "XZ"}, "--party XZ"),
+        ({"date": None}, "needs its day"),
+        ({"date": "2031-02-30"}, "--date '2031-02-30' is not a date"),
+        ({"text": "words"}, "--text: only a reservation or a declaration"),
+        ({"kind": "reservation", "date": None}, "--text: give the words"),
+        ({"kind": "designation", "date": None}, "a designation names the body"),
+        ({"role": "central-authority"}, "belong to a designation"),
+    ],
+)
+def test_bad_event_input_is_an_input_error_naming_the_option(graph, tmp_path, changes, message):
+    with pytest.raises(InputError, match=message.replace("(", r"\(")):
+        scaffold.build_event(event_request(signed_instrument(graph), tmp_path, **changes), graph)
+
+
+def test_a_party_that_is_not_a_party_of_the_instrument_is_refused(graph, tmp_path):
+    known = signed_instrument(graph)
+    parties = set(graph.objects(URIRef(known["instrument"]), CG.hasParty))
+    other = next(
+        (str(code) for state, code in graph.subject_objects(CG.isoAlpha2) if state not in parties), None
+    )
+    with pytest.raises(InputError, match="is not a party of"):
+        scaffold.build_event(event_request(known, tmp_path, party=other), graph)
+
+
+def run_event(*arguments: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "coopgraph", "new", "event", *arguments],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+        env=dict(os.environ),
+    )
+
+
+def test_event_command_writes_the_file_and_refuses_bad_input(graph, baseline, tmp_path):
+    known = signed_instrument(graph)
+    path = tmp_path / "ratification.ttl"
+    arguments = [
+        *("--instrument", known["id"], "--kind", "ratification", "--party", known["code"]),
+        *("--date", later(known["day"]), "--source-title", "Fixture notice", "--source-kind", "primary"),
+        *("--source-text", str(notice(tmp_path))),
+    ]
+    done = run_event(*arguments, "-o", str(path))
+    assert done.returncode == 0, done.stderr
+    assert f"wrote {path}" in done.stdout and "1 placeholder(s) to fill" in done.stdout
+    assert fill(path) == 1
+    assert_validates(path, baseline)
+    again = run_event(*arguments, "-o", str(path))
+    assert again.returncode == 2 and "exists" in again.stderr and "Traceback" not in again.stderr
+    bad = run_event(*arguments[:-2], "--kind", "ratify", "-o", str(tmp_path / "bad.ttl"))
+    assert bad.returncode == 2 and "--kind ratify" in bad.stderr and "Traceback" not in bad.stderr
+    assert not (tmp_path / "bad.ttl").exists()
+    missing = run_event("--kind", "ratification", "-o", str(tmp_path / "none.ttl"))
+    assert missing.returncode == 2 and "missing option --instrument" in missing.stderr

@@ -733,7 +733,7 @@ _tell_tree(export, lambda options: bool(options.get("output")))
 
 @main.group()
 def new() -> None:
-    """Write the scaffold of a new file, reusing what the graph holds (`coopgraph new instrument`)."""
+    """Write the scaffold of a new file, reusing what the graph holds (`new instrument`, `new event`)."""
 
 
 def _pairs(option: str, values: tuple[str, ...]) -> list[tuple[str, str]]:
@@ -929,6 +929,115 @@ def new_instrument(**options: object) -> None:
     click.echo("next:")
     click.echo(f"  1. replace every {scaffold.PLACEHOLDER} in {path} with the source's exact words")
     click.echo("     (check the legal status, not stated, and the notes on who signed for whom)")
+    click.echo(f"  2. coopgraph validate {path}")
+    click.echo(f"  3. coopgraph fmt {path}")
+
+
+@new.command("event")
+@click.option(
+    "--instrument", metavar="ID", help="The instrument, an id of the graph (xa-xb-mla-2025) or IRI."
+)
+@click.option("--kind", metavar="KIND", help="ratification, entry-into-force, reservation, designation, …")
+@click.option(
+    "--party", metavar="CODE", help="The party's ISO 3166-1 code (for the instrument as a whole: none)."
+)
+@click.option("--date", metavar="YYYY-MM-DD", help="The day of the event.")
+@click.option("--date-between", nargs=2, metavar="START END", help="The span the day lies in.")
+@click.option("--text", help="A reservation's or declaration's words, as the source quotes them.")
+@click.option("--language", default="en", show_default=True, help="The language tag of --text.")
+@click.option("--authority", metavar="IRI", help="A designation's body: a government body of the party.")
+@click.option(
+    "--role", metavar="NOTATION", help="A designation's role: central-authority, competent-authority."
+)
+@click.option(
+    "--cooperation", metavar="NOTATION", help="What a designation is for (mutual-legal-assistance…)."
+)
+@click.option("--source-title", help="The source's title as published.")
+@click.option("--source-url", metavar="URL", help="The source's web address (cg:permalink).")
+@click.option("--source-date", metavar="YYYY-MM-DD", help="The day the source was published.")
+@click.option("--publisher", metavar="IRI", help="Who published it: a body or organisation of the graph.")
+@click.option(
+    "--source-kind", type=click.Choice(["primary", "secondary"]), help="primary: a party published it."
+)
+@click.option(
+    "--source-type",
+    type=click.Choice(["source", "press-release", "news-article"]),
+    default="source",
+    show_default=True,
+)
+@click.option("--source-id", metavar="SLUG", help="Default: {event id}-source.")
+@click.option(
+    "--source-text",
+    type=click.Path(dir_okay=False, path_type=str),
+    help="The source's text (.md or .txt), cut into paragraphs so that quotes are checked.",
+)
+@click.option(
+    "--paragraphs",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Without --source-text: how many body paragraphs to write stubs for.",
+)
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False, path_type=str), help="Default: data/instruments/ID.ttl"
+)
+@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+def new_event(**options: object) -> None:
+    """Write a later event of an instrument of the graph, in a file of its own that points at it.
+
+    \b
+    coopgraph new event --instrument xa-xb-mla-2025 --kind ratification --party XA \\
+        --date 2026-03-01 --source-title "…" --source-kind primary --source-text notice.md
+
+    The event (ratification, acceptance, approval, accession, definitive-signature, consent,
+    provisional-application, entry-into-force, suspension, denunciation, termination; reservation,
+    declaration or designation of an authority by a party), one evidence stub naming its statements, and the
+    source with its paragraphs. Missing options are asked for on a terminal. Writes canonical Turtle, in one
+    step, and never replaces a file unless --force. Exit 0 written, 2 bad input (nothing written).
+    """
+    from pathlib import Path
+
+    from coopgraph import scaffold
+    from coopgraph.vocab import CG
+
+    instrument = options["instrument"] or _ask("--instrument", "instrument (its id, e.g. xa-xb-mla-2025)")
+    kind = options["kind"] or _ask("--kind", f"kind ({', '.join(scaffold.EVENT_KINDS)})")
+    source_title = options["source_title"] or _ask("--source-title", "source title, as published")
+    source_kind = options["source_kind"] or _ask("--source-kind", "source kind (primary or secondary)")
+    between = options["date_between"] or None
+    request = scaffold.EventRequest(
+        instrument=str(instrument),
+        kind=str(kind).strip().lower(),
+        source_title=str(source_title),
+        source_kind=str(source_kind),
+        party=options["party"],  # type: ignore[arg-type]
+        date=options["date"],  # type: ignore[arg-type]
+        date_between=tuple(between) if between else None,  # type: ignore[arg-type]
+        text=options["text"],  # type: ignore[arg-type]
+        language=str(options["language"]),
+        authority=options["authority"],  # type: ignore[arg-type]
+        role=options["role"],  # type: ignore[arg-type]
+        cooperation=options["cooperation"],  # type: ignore[arg-type]
+        source_url=options["source_url"],  # type: ignore[arg-type]
+        source_date=options["source_date"],  # type: ignore[arg-type]
+        publisher=options["publisher"],  # type: ignore[arg-type]
+        source_type=str(options["source_type"]),
+        source_id=options["source_id"],  # type: ignore[arg-type]
+        source_text=Path(str(options["source_text"])) if options["source_text"] else None,
+        paragraphs=int(options["paragraphs"]),  # type: ignore[arg-type]
+    )
+    graph = scaffold.shipped_graph()
+    built = scaffold.build_event(request, graph)
+    target = Path(str(options["output"])) if options["output"] else scaffold.default_path(built.instrument_id)
+    if target.exists() and options["force"]:
+        built = scaffold.build_event(request, scaffold.shipped_graph(exclude=target))
+    path = scaffold.write(built, target, force=bool(options["force"]))
+    quotes, paragraphs = built.unfilled(CG.quote), built.unfilled(CG.paragraphText)
+    click.echo(f"wrote {path}: {built.label}")
+    todo = f"{quotes} quote(s)" + (f" and {paragraphs} paragraph text(s)" if paragraphs else "")
+    click.echo(f"{built.placeholders} placeholder(s) to fill, each starting {scaffold.PLACEHOLDER}: {todo}")
+    click.echo("next:")
+    click.echo(f"  1. replace every {scaffold.PLACEHOLDER} in {path} with the source's exact words")
     click.echo(f"  2. coopgraph validate {path}")
     click.echo(f"  3. coopgraph fmt {path}")
 

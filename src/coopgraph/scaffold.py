@@ -16,6 +16,11 @@ already name it, citing a paragraph of the source; only its ``cg:quote`` is a pl
 ``TODO`` (and, without the source's text, each paragraph's ``cg:paragraphText``), which the shapes of
 ``shapes/scaffold.ttl`` reject until it is replaced by the source's words.
 
+``coopgraph new event`` (:class:`EventRequest`, :func:`build_event`) writes the file of a later event of an
+instrument the graph holds (a ratification, an entry into force, a reservation, the designation of a central
+authority…), reported in a source of its own: the event, its evidence stub and the source's paragraph stubs,
+pointing at the instrument, never restating it.
+
 From Python::
 
     from coopgraph import scaffold
@@ -710,6 +715,243 @@ class _Builder:
             if (node, CG.attestedOn, value) not in graph:
                 self.add(node, CG.attestedOn, value)
         return node
+
+
+# --- a later event of an instrument already in the graph ---------------------------------------------------
+
+#: ``--kind`` of ``coopgraph new event``: its class, whether it is for one party (required), and whether it
+#: needs a day (a party communication may have none: sources often give none).
+EVENT_KINDS: dict[str, tuple[URIRef, bool, bool]] = {
+    "consent": (CG.ConsentToBeBound, True, True),
+    "ratification": (CG.Ratification, True, True),
+    "acceptance": (CG.Acceptance, True, True),
+    "approval": (CG.Approval, True, True),
+    "accession": (CG.Accession, True, True),
+    "definitive-signature": (CG.DefinitiveSignature, True, True),
+    "provisional-application": (CG.ProvisionalApplication, True, True),
+    "entry-into-force": (CG.EntryIntoForce, False, True),
+    "suspension": (CG.Suspension, False, True),
+    "denunciation": (CG.Denunciation, True, True),
+    "termination": (CG.Termination, False, True),
+    "reservation": (CG.Reservation, True, False),
+    "declaration": (CG.Declaration, True, False),
+    "designation": (CG.AuthorityDesignation, True, False),
+}
+#: the kinds numbered per party (``…-reservation-xa-1``): a party may make several
+_NUMBERED = {"reservation", "declaration", "designation"}
+
+
+@dataclass(frozen=True)
+class EventRequest:
+    """A later event of an instrument the graph holds, reported in a source of its own: ``instrument`` its id
+    or IRI, ``kind`` a key of :data:`EVENT_KINDS`, ``party`` an ISO code (required for a per-party kind), the
+    day (``date``) or span (``date_between``); ``text`` the words of a reservation or declaration;
+    ``authority``, ``role`` and ``cooperation`` those of a designation. The source fields are those of
+    :class:`InstrumentRequest`."""
+
+    instrument: str
+    kind: str
+    source_title: str
+    source_kind: str
+    party: str | None = None
+    date: str | None = None
+    date_between: tuple[str, str] | None = None
+    text: str | None = None
+    language: str = "en"
+    authority: str | None = None
+    role: str | None = None
+    cooperation: str | None = None
+    source_url: str | None = None
+    source_date: str | None = None
+    publisher: str | None = None
+    source_type: str = "source"
+    source_id: str | None = None
+    source_text: Path | None = None
+    paragraphs: int = 1
+
+
+class _EventBuilder(_Builder):
+    """Builds the file of one later event: the event, its evidence, its source and paragraph stubs."""
+
+    request: EventRequest  # type: ignore[assignment]
+
+    def instrument_node(self) -> URIRef:
+        text = self.request.instrument.strip()
+        iri = _iri(text) if (":" in text) else CGID[f"instrument/{text}"]
+        if iri is None or not self.known.is_a(iri, CG.Instrument):
+            raise InputError(
+                f"--instrument {text}: no instrument of the graph has this id or IRI "
+                "(`coopgraph query search -p text=…` finds one)"
+            )
+        return iri
+
+    def event_party(self, per_party: bool) -> URIRef | None:
+        request = self.request
+        if request.party is None or not request.party.strip():
+            if per_party:
+                raise InputError(f"--party: a {request.kind} is made by one party; give its ISO code")
+            return None
+        state = self.known.state(request.party)
+        parties = set(self.known.graph.objects(self.instrument, CG.hasParty))
+        if state not in parties and not parties & set(self.known.graph.subjects(CG.bodyOf, state)):
+            names = ", ".join(sorted(short(str(p)) for p in parties))
+            raise InputError(
+                f"--party {request.party}: {short(str(state))} is not a party of "
+                f"{short(str(self.instrument))} ({names})"
+            )
+        return state
+
+    def event_days(self, dated: bool) -> list[datetime.date]:
+        request = self.request
+        if request.date and request.date_between:
+            raise InputError("give --date or --date-between, not both")
+        if request.date:
+            return [_date(request.date, "--date")]
+        if request.date_between:
+            start = _date(request.date_between[0], "--date-between")
+            end = _date(request.date_between[1], "--date-between")
+            if end <= start:
+                raise InputError(f"--date-between {start} {end}: the span must end after it starts")
+            return [start, end]
+        if dated:
+            raise InputError(
+                f"a {request.kind} needs its day, --date YYYY-MM-DD, or the span it lies in, "
+                "--date-between START END"
+            )
+        return []
+
+    def event_id(self, instrument_id: str, party: URIRef | None) -> str:
+        kind, code = self.request.kind, (self.known.code(party) if party is not None else None)
+        base = "-".join(part for part in (instrument_id, kind, code) if part)
+        if kind not in _NUMBERED:
+            return base
+        number = 1
+        while self.known.described(CGID[f"event/{base}-{number}"]):
+            number += 1
+        return f"{base}-{number}"
+
+    def build(self) -> Scaffold:  # type: ignore[override]
+        request = self.request
+        if request.kind not in EVENT_KINDS:
+            raise InputError(f"--kind {request.kind}: one of {', '.join(EVENT_KINDS)}")
+        klass, per_party, dated = EVENT_KINDS[request.kind]
+        self.instrument = self.instrument_node()
+        instrument_id = str(self.instrument).rsplit("/", 1)[-1]
+        party = self.event_party(per_party)
+        days = self.event_days(dated)
+        event_id = self.event_id(instrument_id, party)
+        event = self.mint("event", event_id, "--kind")
+        self.instrument_id = event_id
+        self.source_node(event_id)
+
+        what = "authority designation" if request.kind == "designation" else request.kind.replace("-", " ")
+        party_name = self.known.label(party) if party is not None else None
+        instrument_label = self.known.label(self.instrument)
+        of = "under" if request.kind in _NUMBERED else "of"
+        when = ""
+        if len(days) == 1:
+            when = f", {days[0].isoformat()}"
+        elif days:
+            when = f", between {days[0]} and {days[1]}"
+        self.label = (
+            f"{what} {of} the {instrument_label}" + (f" by {party_name}" if party_name else "") + when
+        )
+        self.describe(event, klass, self.label)
+        about: dict[URIRef, list[Node]] = {CG.concernsInstrument: [self.instrument]}
+        self.add(event, CG.concernsInstrument, self.instrument)
+        if party is not None:
+            self.add(event, CG.forParty, party)
+            about[CG.forParty] = [party]
+        if len(days) == 1:
+            value: Node = Literal(days[0].isoformat(), datatype=XSD.date)
+            self.add(event, CG.onDate, value)
+            about[CG.onDate] = [value]
+        elif days:
+            value = self.interval(days[0], days[1])
+            self.add(event, CG.withinInterval, value)
+            about[CG.withinInterval] = [value]
+        says = (
+            f"the {what}"
+            + (f" by {party_name}" if party_name else "")
+            + (f" and its day{when}" if days else "")
+        )
+        if request.kind in ("reservation", "declaration"):
+            if not request.text or not request.text.strip():
+                raise InputError(f"--text: give the words of the {what} as the source quotes them")
+            words = Literal(" ".join(request.text.split()), lang=request.language)
+            self.add(event, CG.communicationText, words)
+            about[CG.communicationText] = [words]
+            says += ", and its words"
+        elif request.text:
+            raise InputError(
+                f"--text: only a reservation or a declaration has words of its own, not a {what}"
+            )
+        if request.kind == "designation":
+            says += self.designation(event, party, about)
+        elif request.authority or request.role or request.cooperation:
+            raise InputError(
+                "--authority, --role and --cooperation belong to a designation (--kind designation)"
+            )
+        self.evidence(
+            event_id,
+            self.label,
+            self.paragraph_saying(what, *(str(d.year) for d in days)),
+            says,
+            about,
+            event,
+        )
+        header = (
+            f"# {self.label}\n"
+            "# A later event of an instrument of the graph, written by `coopgraph new event`.\n"
+            f"# Replace every {PLACEHOLDER} placeholder: the evidence's cg:quote with the exact words\n"
+            "# of its paragraph that say what its cg:aboutProperty and cg:aboutValue name, and each\n"
+            "# paragraph text still marked so with the source's text.\n"
+            "# Then run `coopgraph validate FILE` and `coopgraph fmt FILE` (docs/adding-an-agreement.md).\n"
+        )
+        for prefix, namespace in self.prefixes().items():
+            self.out.bind(prefix, namespace)
+        for kind in ("authority-role", "cooperation-form", "condition"):
+            self.out.bind(kind, f"{CGID}{kind}/")
+        return Scaffold(
+            self.out, event, event_id, self.label, self.placeholders, header, sorted(set(self.reused))
+        )
+
+    def designation(self, event: URIRef, party: URIRef | None, about: dict[URIRef, list[Node]]) -> str:
+        request = self.request
+        if not request.authority or not request.role:
+            raise InputError(
+                "a designation names the body (--authority body:…) and its role (--role central-authority)"
+            )
+        authority = self.known.existing(request.authority, CG.GovernmentBody, "--authority")
+        if party is not None and authority not in self.known.organisations_of(party):
+            raise InputError(
+                f"--authority {request.authority}: not a government body of {self.known.label(party)} "
+                "(cg:bodyOf)"
+            )
+        self.reused.append(authority)
+        role = self.known.concept("authority-role", request.role, "--role")
+        self.add(event, CG.designatesAuthority, authority)
+        self.add(event, CG.authorityRole, role)
+        about[CG.designatesAuthority], about[CG.authorityRole] = [authority], [role]
+        said = f", the body ({self.known.label(authority)}) and its role"
+        if request.cooperation:
+            form = self.known.concept("cooperation-form", request.cooperation, "--cooperation")
+            self.add(event, CG.forCooperation, form)
+            about[CG.forCooperation] = [form]
+            said += " and for what"
+        return said
+
+
+def build_event(request: EventRequest, graph: Graph | None = None) -> Scaffold:
+    """The scaffold of a later event's file (``coopgraph new event``), pointing at an instrument ``graph``
+    (default: :func:`shipped_graph`) holds. Raises :class:`InputError` naming the option at fault: an unknown
+    instrument, kind, party, role or body, a party that is not a party of the instrument, a missing day."""
+    return _EventBuilder(request, graph if graph is not None else shipped_graph()).build()  # type: ignore[arg-type]
+
+
+def planned_event_id(request: EventRequest, graph: Graph) -> str:
+    """The id of the event ``request`` would write (its default file name), without writing anything."""
+    return build_event(request, graph).instrument_id
 
 
 def shipped_graph(exclude: Path | None = None) -> Graph:
