@@ -75,6 +75,57 @@ def _input_format_option(command: Callable) -> Callable:
     )(command)
 
 
+def _source_options(id_default: str) -> Callable[[Callable], Callable]:
+    """The options a scaffold takes of the source that reports what it writes, and of the file it writes
+    (``new instrument``, ``new event``): ``id_default`` says what ``--source-id`` defaults to."""
+    options = [
+        click.option("--source-title", help="The source's title as published."),
+        click.option("--source-url", metavar="URL", help="The source's web address (cg:permalink)."),
+        click.option("--source-date", metavar="YYYY-MM-DD", help="The day the source was published."),
+        click.option(
+            "--publisher", metavar="IRI", help="Who published it: a body or organisation of the graph."
+        ),
+        click.option(
+            "--source-kind",
+            type=click.Choice(["primary", "secondary"]),
+            help="primary: a party published it.",
+        ),
+        click.option(
+            "--source-type",
+            type=click.Choice(["source", "press-release", "news-article"]),
+            default="source",
+            show_default=True,
+        ),
+        click.option("--source-id", metavar="SLUG", help=f"Default: {id_default}-source."),
+        click.option(
+            "--source-text",
+            type=click.Path(dir_okay=False, path_type=str),
+            help="The source's text (.md or .txt), cut into paragraphs so that quotes are checked.",
+        ),
+        click.option(
+            "--paragraphs",
+            type=click.IntRange(min=1),
+            default=1,
+            show_default=True,
+            help="Without --source-text: how many body paragraphs to write stubs for.",
+        ),
+        click.option(
+            "--output",
+            "-o",
+            type=click.Path(dir_okay=False, path_type=str),
+            help="Default: data/instruments/ID.ttl",
+        ),
+        click.option("--force", is_flag=True, help="Replace the output file if it exists."),
+    ]
+
+    def apply(command: Callable) -> Callable:
+        for option in reversed(options):  # the first option listed first in the help, as decorators do
+            command = option(command)
+        return command
+
+    return apply
+
+
 @main.command()
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=str))
 @click.option(
@@ -801,36 +852,7 @@ def _ask(option: str, prompt: str, *, required: bool = True, default: str | None
     metavar='CODE="…"',
     help='The source\'s words for a party ("the Government of …"), kept on its signature.',
 )
-@click.option("--source-title", help="The source's title as published.")
-@click.option("--source-url", metavar="URL", help="The source's web address (cg:permalink).")
-@click.option("--source-date", metavar="YYYY-MM-DD", help="The day the source was published.")
-@click.option("--publisher", metavar="IRI", help="Who published it: a body or organisation of the graph.")
-@click.option(
-    "--source-kind", type=click.Choice(["primary", "secondary"]), help="primary: a party published it."
-)
-@click.option(
-    "--source-type",
-    type=click.Choice(["source", "press-release", "news-article"]),
-    default="source",
-    show_default=True,
-)
-@click.option("--source-id", metavar="SLUG", help="Default: {instrument id}-source.")
-@click.option(
-    "--source-text",
-    type=click.Path(dir_okay=False, path_type=str),
-    help="The source's text (.md or .txt), cut into paragraphs so that quotes are checked.",
-)
-@click.option(
-    "--paragraphs",
-    type=click.IntRange(min=1),
-    default=1,
-    show_default=True,
-    help="Without --source-text: how many body paragraphs to write stubs for.",
-)
-@click.option(
-    "--output", "-o", type=click.Path(dir_okay=False, path_type=str), help="Default: data/instruments/ID.ttl"
-)
-@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@_source_options("{instrument id}")
 def new_instrument(**options: object) -> None:
     """Write a new agreement's file: every node it needs, an evidence stub for every statement.
 
@@ -952,36 +974,7 @@ def new_instrument(**options: object) -> None:
 @click.option(
     "--cooperation", metavar="NOTATION", help="What a designation is for (mutual-legal-assistance…)."
 )
-@click.option("--source-title", help="The source's title as published.")
-@click.option("--source-url", metavar="URL", help="The source's web address (cg:permalink).")
-@click.option("--source-date", metavar="YYYY-MM-DD", help="The day the source was published.")
-@click.option("--publisher", metavar="IRI", help="Who published it: a body or organisation of the graph.")
-@click.option(
-    "--source-kind", type=click.Choice(["primary", "secondary"]), help="primary: a party published it."
-)
-@click.option(
-    "--source-type",
-    type=click.Choice(["source", "press-release", "news-article"]),
-    default="source",
-    show_default=True,
-)
-@click.option("--source-id", metavar="SLUG", help="Default: {event id}-source.")
-@click.option(
-    "--source-text",
-    type=click.Path(dir_okay=False, path_type=str),
-    help="The source's text (.md or .txt), cut into paragraphs so that quotes are checked.",
-)
-@click.option(
-    "--paragraphs",
-    type=click.IntRange(min=1),
-    default=1,
-    show_default=True,
-    help="Without --source-text: how many body paragraphs to write stubs for.",
-)
-@click.option(
-    "--output", "-o", type=click.Path(dir_okay=False, path_type=str), help="Default: data/instruments/ID.ttl"
-)
-@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@_source_options("{event id}")
 def new_event(**options: object) -> None:
     """Write a later event of an instrument of the graph, in a file of its own that points at it.
 
