@@ -509,13 +509,7 @@ class Pages:
             unknown = sorted(set(request.query_params) - set(given) - {"run"})
             params = {key: text for key, text in given.items() if text}
             params.update({key: request.query_params[key] for key in unknown})  # named in the error
-            try:
-                results = queries.run(query, params, self.store)
-            except queries.QueryError as problem:
-                status, error = 400, str(problem)
-            else:
-                labels = answers.labels(results, self.store) if "results" in results else {}
-                table = self._answer(results, labels)
+            status, error, table, labels = self._asked(query, params)
         return self.html(
             request,
             "query.html",
@@ -529,6 +523,18 @@ class Pages:
             answer=table,
             labels=labels,
         )
+
+    def _asked(
+        self, query: queries.CannedQuery, params: Mapping[str, str]
+    ) -> tuple[int, str | None, dict | None, dict[str, str]]:
+        """Run ``query`` as the CLI does: (status, error, what the page shows of the answer, labels); 400 and
+        the library's message for bad parameters or a query the store refuses."""
+        try:
+            results = queries.run(query, params, self.store)
+        except queries.QueryError as problem:
+            return 400, str(problem), None, {}
+        labels = answers.labels(results, self.store) if "results" in results else {}
+        return 200, None, self._answer(results, labels), labels
 
     def _answer(self, results: Mapping, labels: Mapping[str, str]) -> dict:
         """What a query page shows of an answer: a yes/no, a table, or RDF as Turtle."""
@@ -560,12 +566,10 @@ class Pages:
         elif text is not None:
             try:
                 query = queries.from_text(text, "the query")
-                results = queries.run(query, {}, self.store)
             except queries.QueryError as problem:
                 status, error = 400, str(problem)
             else:
-                labels = answers.labels(results, self.store) if "results" in results else {}
-                answer = self._answer(results, labels)
+                status, error, answer, labels = self._asked(query, {})
         return self.html(
             request,
             "sparql.html",
