@@ -155,6 +155,20 @@ def _date(text: str, option: str) -> datetime.date:
         raise InputError(f"{option} {text!r} is not a date: write YYYY-MM-DD, e.g. 2025-11-20") from None
 
 
+def _day_or_span(day: str | None, span: tuple[str, str] | None, option: str) -> list[datetime.date]:
+    """``[day]`` or ``[start, end]`` of a span of more than one day (``option`` the day's option,
+    ``option-between`` the span's, named in the error); one of the two is given."""
+    if day:
+        return [_date(day, option)]
+    assert span is not None
+    start, end = _date(span[0], f"{option}-between"), _date(span[1], f"{option}-between")
+    if end < start:
+        raise InputError(f"{option}-between {start} {end}: the span ends before it starts")
+    if end == start:
+        raise InputError(f"{option}-between {start} {end}: one day is {option} {start}")
+    return [start, end]
+
+
 def _iri(text: str) -> URIRef | None:
     """An IRI as a user may type it: ``<https://…>``, ``https://…``, ``cgid:person/x`` or ``person:x``."""
     text = text.strip()
@@ -416,16 +430,7 @@ class _Builder:
                 "give the signing day, --signed YYYY-MM-DD, or the span it lies in, "
                 "--signed-between START END"
             )
-        if request.signed:
-            return [_date(request.signed, "--signed")]
-        assert request.signed_between is not None
-        start = _date(request.signed_between[0], "--signed-between")
-        end = _date(request.signed_between[1], "--signed-between")
-        if end < start:
-            raise InputError(f"--signed-between {start} {end}: the span ends before it starts")
-        if end == start:
-            raise InputError(f"--signed-between {start} {end}: one day is --signed {start}")
-        return [start, end]
+        return _day_or_span(request.signed, request.signed_between, "--signed")
 
     def source_node(self, instrument_id: str) -> None:
         request = self.request
@@ -805,14 +810,8 @@ class _EventBuilder(_Builder):
         request = self.request
         if request.date and request.date_between:
             raise InputError("give --date or --date-between, not both")
-        if request.date:
-            return [_date(request.date, "--date")]
-        if request.date_between:
-            start = _date(request.date_between[0], "--date-between")
-            end = _date(request.date_between[1], "--date-between")
-            if end <= start:
-                raise InputError(f"--date-between {start} {end}: the span must end after it starts")
-            return [start, end]
+        if request.date or request.date_between:
+            return _day_or_span(request.date, request.date_between, "--date")
         if dated:
             raise InputError(
                 f"a {request.kind} needs its day, --date YYYY-MM-DD, or the span it lies in, "
@@ -947,11 +946,6 @@ def build_event(request: EventRequest, graph: Graph | None = None) -> Scaffold:
     (default: :func:`shipped_graph`) holds. Raises :class:`InputError` naming the option at fault: an unknown
     instrument, kind, party, role or body, a party that is not a party of the instrument, a missing day."""
     return _EventBuilder(request, graph if graph is not None else shipped_graph()).build()  # type: ignore[arg-type]
-
-
-def planned_event_id(request: EventRequest, graph: Graph) -> str:
-    """The id of the event ``request`` would write (its default file name), without writing anything."""
-    return build_event(request, graph).instrument_id
 
 
 def shipped_graph(exclude: Path | None = None) -> Graph:
