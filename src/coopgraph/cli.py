@@ -16,6 +16,9 @@ import click
 from coopgraph import __version__
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
+    from coopgraph.scaffold import Scaffold
     from coopgraph.stores import RemoteStore
 
 EXIT_OK, EXIT_NONCONFORMING, EXIT_ERROR = 0, 1, 2
@@ -817,6 +820,48 @@ def _ask(option: str, prompt: str, *, required: bool = True, default: str | None
     return answer or None
 
 
+def _source_fields(options: dict) -> dict:
+    """The source fields of a scaffold's request (:class:`coopgraph.scaffold.InstrumentRequest`,
+    :class:`~coopgraph.scaffold.EventRequest`) from the options of :func:`_source_options`; the source's
+    title and kind asked for on a terminal when not given."""
+    from pathlib import Path
+
+    source_text = options["source_text"]
+    return {
+        "source_title": str(options["source_title"] or _ask("--source-title", "source title, as published")),
+        "source_kind": str(
+            options["source_kind"] or _ask("--source-kind", "source kind (primary or secondary)")
+        ),
+        "source_url": options["source_url"],
+        "source_date": options["source_date"],
+        "publisher": options["publisher"],
+        "source_type": str(options["source_type"]),
+        "source_id": options["source_id"],
+        "source_text": Path(str(source_text)) if source_text else None,
+        "paragraphs": int(options["paragraphs"]),
+    }
+
+
+def _written(built: Scaffold, path: Path, *, reused: bool = False, check: str | None = None) -> None:
+    """What a scaffold command says once it wrote ``path``: the placeholders left, what it reused from the
+    graph (``reused``), the next steps (``check``: what to look at besides the placeholders)."""
+    from coopgraph import scaffold
+    from coopgraph.vocab import CG, short
+
+    quotes, paragraphs = built.unfilled(CG.quote), built.unfilled(CG.paragraphText)
+    click.echo(f"wrote {path}: {built.label}")
+    todo = f"{quotes} quote(s)" + (f" and {paragraphs} paragraph text(s)" if paragraphs else "")
+    click.echo(f"{built.placeholders} placeholder(s) to fill, each starting {scaffold.PLACEHOLDER}: {todo}")
+    if reused and built.reused:
+        click.echo(f"reused from the graph: {', '.join(short(str(node)) for node in built.reused)}")
+    click.echo("next:")
+    click.echo(f"  1. replace every {scaffold.PLACEHOLDER} in {path} with the source's exact words")
+    if check:
+        click.echo(f"     {check}")
+    click.echo(f"  2. coopgraph validate {path}")
+    click.echo(f"  3. coopgraph fmt {path}")
+
+
 @new.command("instrument")
 @click.option("--party", "parties", multiple=True, metavar="CODE", help="A party's ISO 3166-1 code; twice.")
 @click.option(
@@ -872,7 +917,6 @@ def new_instrument(**options: object) -> None:
     from pathlib import Path
 
     from coopgraph import scaffold
-    from coopgraph.vocab import CG
 
     parties = list(options["parties"])  # type: ignore[arg-type]
     while len(parties) < 2:
@@ -908,26 +952,16 @@ def new_instrument(**options: object) -> None:
         from coopgraph.errors import InputError
 
         raise InputError(f"--as-written {', '.join(written)}: no --signatory for that party to keep it on")
-    source_title = options["source_title"] or _ask("--source-title", "source title, as published")
-    source_kind = options["source_kind"] or _ask("--source-kind", "source kind (primary or secondary)")
     request = scaffold.InstrumentRequest(
         parties=tuple(str(party) for party in parties),
         designations=tuple(str(d) for d in designations),
         title=str(title),
-        source_title=str(source_title),
-        source_kind=str(source_kind),
         signatories=tuple(signatories),
         signed=signed,  # type: ignore[arg-type]
         signed_between=tuple(between) if between else None,  # type: ignore[arg-type]
         instrument_id=options["instrument_id"],  # type: ignore[arg-type]
         place=options["place"],  # type: ignore[arg-type]
-        source_url=options["source_url"],  # type: ignore[arg-type]
-        source_date=options["source_date"],  # type: ignore[arg-type]
-        publisher=options["publisher"],  # type: ignore[arg-type]
-        source_type=str(options["source_type"]),
-        source_id=options["source_id"],  # type: ignore[arg-type]
-        source_text=Path(str(options["source_text"])) if options["source_text"] else None,
-        paragraphs=int(options["paragraphs"]),  # type: ignore[arg-type]
+        **_source_fields(options),
     )
     graph = scaffold.shipped_graph()
     target = Path(str(options["output"])) if options["output"] else None
@@ -940,19 +974,12 @@ def new_instrument(**options: object) -> None:
         graph = scaffold.shipped_graph(exclude=target)  # the file replaced may be in data/: it is not reused
     built = scaffold.build(request, graph)
     path = scaffold.write(built, target, force=bool(options["force"]))
-    quotes, paragraphs = built.unfilled(CG.quote), built.unfilled(CG.paragraphText)
-    click.echo(f"wrote {path}: {built.label}")
-    todo = f"{quotes} quote(s)" + (f" and {paragraphs} paragraph text(s)" if paragraphs else "")
-    click.echo(f"{built.placeholders} placeholder(s) to fill, each starting {scaffold.PLACEHOLDER}: {todo}")
-    if built.reused:
-        from coopgraph.vocab import short
-
-        click.echo(f"reused from the graph: {', '.join(short(str(node)) for node in built.reused)}")
-    click.echo("next:")
-    click.echo(f"  1. replace every {scaffold.PLACEHOLDER} in {path} with the source's exact words")
-    click.echo("     (check the legal status, not stated, and the notes on who signed for whom)")
-    click.echo(f"  2. coopgraph validate {path}")
-    click.echo(f"  3. coopgraph fmt {path}")
+    _written(
+        built,
+        path,
+        reused=True,
+        check="(check the legal status, not stated, and the notes on who signed for whom)",
+    )
 
 
 @new.command("event")
@@ -991,18 +1018,13 @@ def new_event(**options: object) -> None:
     from pathlib import Path
 
     from coopgraph import scaffold
-    from coopgraph.vocab import CG
 
     instrument = options["instrument"] or _ask("--instrument", "instrument (its id, e.g. xa-xb-mla-2025)")
     kind = options["kind"] or _ask("--kind", f"kind ({', '.join(scaffold.EVENT_KINDS)})")
-    source_title = options["source_title"] or _ask("--source-title", "source title, as published")
-    source_kind = options["source_kind"] or _ask("--source-kind", "source kind (primary or secondary)")
     between = options["date_between"] or None
     request = scaffold.EventRequest(
         instrument=str(instrument),
         kind=str(kind).strip().lower(),
-        source_title=str(source_title),
-        source_kind=str(source_kind),
         party=options["party"],  # type: ignore[arg-type]
         date=options["date"],  # type: ignore[arg-type]
         date_between=tuple(between) if between else None,  # type: ignore[arg-type]
@@ -1011,13 +1033,7 @@ def new_event(**options: object) -> None:
         authority=options["authority"],  # type: ignore[arg-type]
         role=options["role"],  # type: ignore[arg-type]
         cooperation=options["cooperation"],  # type: ignore[arg-type]
-        source_url=options["source_url"],  # type: ignore[arg-type]
-        source_date=options["source_date"],  # type: ignore[arg-type]
-        publisher=options["publisher"],  # type: ignore[arg-type]
-        source_type=str(options["source_type"]),
-        source_id=options["source_id"],  # type: ignore[arg-type]
-        source_text=Path(str(options["source_text"])) if options["source_text"] else None,
-        paragraphs=int(options["paragraphs"]),  # type: ignore[arg-type]
+        **_source_fields(options),
     )
     graph = scaffold.shipped_graph()
     built = scaffold.build_event(request, graph)
@@ -1025,14 +1041,7 @@ def new_event(**options: object) -> None:
     if target.exists() and options["force"]:
         built = scaffold.build_event(request, scaffold.shipped_graph(exclude=target))
     path = scaffold.write(built, target, force=bool(options["force"]))
-    quotes, paragraphs = built.unfilled(CG.quote), built.unfilled(CG.paragraphText)
-    click.echo(f"wrote {path}: {built.label}")
-    todo = f"{quotes} quote(s)" + (f" and {paragraphs} paragraph text(s)" if paragraphs else "")
-    click.echo(f"{built.placeholders} placeholder(s) to fill, each starting {scaffold.PLACEHOLDER}: {todo}")
-    click.echo("next:")
-    click.echo(f"  1. replace every {scaffold.PLACEHOLDER} in {path} with the source's exact words")
-    click.echo(f"  2. coopgraph validate {path}")
-    click.echo(f"  3. coopgraph fmt {path}")
+    _written(built, path)
 
 
 # --- coopgraph serve: a SPARQL endpoint and pages -----------------------------------------------------------
