@@ -39,6 +39,8 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import NoMatchFound, Route
 
+from coopgraph.serve.negotiation import preferred, ranges
+
 if TYPE_CHECKING:
     from coopgraph.serve.app import Settings
     from coopgraph.serve.upstream import Upstream
@@ -312,8 +314,7 @@ def refuse_service(query: str) -> None:
 def accept_header(request: Request) -> str:
     """The client's Accept header, or :data:`DEFAULT_ACCEPT` when it names no format."""
     accept = request.headers.get("accept", "").strip()
-    named = [part.split(";")[0].strip() for part in accept.split(",") if part.strip()]
-    return accept if any(media != "*/*" for media in named) else DEFAULT_ACCEPT
+    return accept if any(media != "*/*" for media, _ in ranges(accept)) else DEFAULT_ACCEPT
 
 
 async def ask_engine(
@@ -388,36 +389,17 @@ def service_description(request: Request, settings: Settings, graphs: Sequence[s
     return Response(data, media_type=media, headers={"Vary": "Accept"})
 
 
-def _preferred(accept: str, offered: Sequence[str]) -> str | None:
-    """The media type of ``offered`` the Accept header gives the highest weight (the first of equals;
-    ``*/*`` and ``type/*`` count for no particular one), or None when it names none of them."""
-    best, best_q = None, 0.0
-    for part in accept.split(","):
-        media, *options = (piece.strip().lower() for piece in part.split(";"))
-        q = 1.0
-        for option in options:
-            key, _, value = option.partition("=")
-            if key.strip() == "q":
-                try:
-                    q = float(value)
-                except ValueError:
-                    q = 0.0
-        if media not in offered or q <= 0:
-            continue
-        if best is None or q > best_q or (q == best_q and offered.index(media) < offered.index(best)):
-            best, best_q = media, q
-    return best
-
-
 def _description_media(accept: str) -> str:
     """The description's media type the Accept header prefers (Turtle when it names none of them)."""
-    return _preferred(accept, list(DESCRIPTION_FORMATS)) or "text/turtle"
+    return preferred(accept, list(DESCRIPTION_FORMATS), wildcards=False) or "text/turtle"
 
 
 def _query_page(request: Request) -> str | None:
     """Where a browser asking for ``/sparql`` without a query is sent: the pages' query form, when there
     are pages and the Accept header prefers HTML to every format of the description."""
-    if _preferred(request.headers.get("accept", ""), ["text/html", *DESCRIPTION_FORMATS]) != "text/html":
+    # */* and type/* count for no particular format here: a client that names none gets the description
+    offered = ["text/html", *DESCRIPTION_FORMATS]
+    if preferred(request.headers.get("accept", ""), offered, wildcards=False) != "text/html":
         return None
     try:
         return str(request.app.url_path_for("sparql-page"))

@@ -36,7 +36,7 @@ from starlette.routing import BaseRoute, Route
 
 from coopgraph import answers, queries, vocab
 from coopgraph.errors import CoopgraphError, StoreError
-from coopgraph.serve import network
+from coopgraph.serve import negotiation, network
 
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"
@@ -129,36 +129,13 @@ def term_html(term: Mapping | None, labels: Mapping[str, str]) -> Markup:
 def negotiate(accept: str | None) -> str | None:
     """What an Accept header asks for most: ``html``, ``ttl``, ``jsonld`` or ``nt`` (HTML when it names
     nothing, or only ``*/*``); ``None`` when it accepts none of them (every one at ``q=0``)."""
-    ranges = []
-    for part in (accept or "*/*").split(","):
-        media, *params = (piece.strip() for piece in part.split(";"))
-        if not media:
-            continue
-        quality = 1.0
-        for param in params:
-            key, _, number = param.partition("=")
-            if key.strip().lower() == "q":
-                try:
-                    quality = min(1.0, max(0.0, float(number)))
-                except ValueError:
-                    quality = 0.0
-        ranges.append((media.lower(), quality))
+    found = negotiation.ranges(accept or "*/*")
     best, best_quality = None, 0.0
     for name, types in _OFFERS:
-        quality = max((_quality(ranges, media) for media in types), default=0.0)
+        quality = max(negotiation.quality(found, media) for media in types)
         if quality > best_quality:
             best, best_quality = name, quality
     return best
-
-
-def _quality(ranges: list[tuple[str, float]], media: str) -> float:
-    """The quality the most specific matching range gives ``media`` (0 when none matches)."""
-    kind = media.split("/")[0]
-    for wanted in (media, f"{kind}/*", "*/*"):
-        found = [quality for name, quality in ranges if name == wanted]
-        if found:
-            return max(found)
-    return 0.0
 
 
 # --- the pages' questions -----------------------------------------------------------------------------------
