@@ -223,9 +223,7 @@ def _build(folder: Path, files: list[Path]) -> Build:
         # (many small loads on disk took 50 times as long)
         memory = load.load_store(files)
         triples = sum(1 for _ in memory.quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph()))
-        store = pyoxigraph.Store(str(work / "store"))
-        store.bulk_extend(memory.quads_for_pattern(None, None, None, None))  # blank node ids kept
-        del store
+        load.copied_to_disk(memory, work / "store")  # not kept: closed at once, the build is opened later
         manifest = {"format": _FORMAT, "coopgraph": __version__, "pyoxigraph": pyoxigraph.__version__}
         manifest |= {"triples": triples, "files": entries}
         (work / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
